@@ -1,0 +1,187 @@
+import path from 'node:path';
+import { cacheSalt, DesiredStateCache, type BlobEntry } from './cache/desired-state-cache.js';
+import type { DesiredModel, LoadResult, Resource, ValidationIssue } from './model.js';
+import { SourceLocator } from './parse/locate.js';
+import { parseFile } from './parse/parse-file.js';
+import { openGitSource } from './source/git-source.js';
+import type { DesiredStateSource, SourceFile } from './source/source.js';
+import { openWorktreeSource } from './source/worktree-source.js';
+import { semanticChecks } from './validate/semantic/all-checks.js';
+import { ResourceIndex, type PendingIssue } from './validate/semantic/context.js';
+import { schemaRegistry, type SchemaRegistry } from './validate/schema-registry.js';
+import { validateDocument, type DocRecord } from './validate/validate-document.js';
+
+export interface LoadOptions {
+  /** Repository (or, with `worktree`, plain directory). */
+  repo: string;
+  /** Any ref, commit id or `REV~n`; default HEAD. Ignored with `worktree`. */
+  rev?: string;
+  /** Read uncommitted files instead of a revision. */
+  worktree?: boolean;
+  /** Cache folder; default `<repo>/.cairn` (or $CAIRN_STATE_DIR). `false` disables the cache. */
+  stateDir?: string | false;
+}
+
+/** Bump when what a blob turns into changes shape or meaning, so old cache entries are not used. */
+const CACHE_FORMAT = 1;
+
+export function defaultStateDir(repo: string): string {
+  if (process.env.CAIRN_STATE_DIR) return path.resolve(process.env.CAIRN_STATE_DIR);
+  return path.join(path.resolve(repo), '.cairn');
+}
+
+/**
+ * Git revision (or working tree) → parsed, validated, reference-checked model. Every error of the
+ * revision is reported, each on the node at fault. Work is cached by git blob id: an unchanged
+ * revision reads no YAML, and a commit that changes one file parses that file only.
+ */
+export async function loadDesiredState(opts: LoadOptions): Promise<LoadResult> {
+  const source = opts.worktree ? await openWorktreeSource(opts.repo) : await openGitSource(opts.repo, opts.rev ?? 'HEAD');
+  const registry = schemaRegistry();
+  const cache = opts.stateDir === false ? undefined : openCache(opts.stateDir ?? defaultStateDir(opts.repo), registry);
+  try {
+    return await load(source, registry, cache);
+  } finally {
+    await cache?.close();
+  }
+}
+
+function openCache(stateDir: string, registry: SchemaRegistry): DesiredStateCache {
+  return new DesiredStateCache(stateDir, cacheSalt([registry.digest], CACHE_FORMAT));
+}
+
+async function load(source: DesiredStateSource, registry: SchemaRegistry, cache?: DesiredStateCache): Promise<LoadResult> {
+  const known = cache?.getRevision(source.treeId);
+  if (known) {
+    // The verdict is known; the documents are decoded from the cache only if someone asks for them.
+    const blobs = (file: SourceFile) => cache!.getBlob(file.oid);
+    const cachedEntries = new Map(source.files.map((f) => [f.path, blobs(f)] as const));
+    return {
+      model: lazyModel(source, (f) => cachedEntries.get(f.path)),
+      errors: known.errors,
+      valid: known.errors.length === 0,
+      stats: { files: source.files.length, documents: known.documents, bytes: known.bytes, parsedFiles: 0, revisionCacheHit: true },
+    };
+  }
+
+  const entries = new Map<string, BlobEntry>();
+  const texts = new Map<string, string>();
+  let parsedFiles = 0;
+  let bytes = 0;
+  for (const file of source.files) {
+    let entry = cache?.getBlob(file.oid);
+    if (!entry) {
+      const raw = await source.read(file);
+      const parsed = parseFile(raw);
+      parsedFiles++;
+      const docs = parsed.docs.map((d, i) => validateDocument(d, i, registry)).filter((d): d is DocRecord => d !== undefined);
+      const issues = [...parsed.issues];
+      const docIssues = docs.filter((d) => d.issues.length > 0);
+      if (docIssues.length > 0 && parsed.text !== undefined) {
+        const locator = new SourceLocator(parsed.text);
+        for (const d of docIssues) {
+          for (const i of d.issues) {
+            issues.push({ ...locator.locate(d.index, i.path, i.target), kind: d.kind, name: d.name, rule: i.rule, message: i.message });
+          }
+        }
+      }
+      for (const d of docs) d.issues = [];
+      entry = { docs, issues, bytes: raw.byteLength };
+      cache?.putBlob(file.oid, entry);
+      if (parsed.text !== undefined) texts.set(file.path, parsed.text);
+    }
+    bytes += entry.bytes;
+    entries.set(file.path, entry);
+  }
+
+  const errors: ValidationIssue[] = [];
+  for (const [file, entry] of entries) for (const i of entry.issues) errors.push({ file, ...i });
+
+  const resources = toResources(source.files, (f) => entries.get(f.path));
+  const index = new ResourceIndex(resources);
+  const pending: PendingIssue[] = [];
+  for (const check of semanticChecks) pending.push(...check(index));
+  errors.push(...(await locateAll(pending, source, texts)));
+  errors.sort(byPosition);
+
+  const documents = resources.length;
+  cache?.putRevision(source.treeId, { files: source.files.map((f) => [f.path, f.oid]), errors, documents, bytes });
+  await cache?.flush();
+  return {
+    model: { revision: source.revision, resources },
+    errors,
+    valid: errors.length === 0,
+    stats: { files: source.files.length, documents, bytes, parsedFiles, revisionCacheHit: false },
+  };
+}
+
+/**
+ * Resources of the revision, in file order. Documents that failed a single-document check are
+ * kept when their identity is readable, so that references to them do not cascade into
+ * "not found" errors; they never reach a plan because the revision is invalid.
+ */
+function toResources(files: readonly SourceFile[], entryOf: (f: SourceFile) => BlobEntry | undefined): Resource[] {
+  const out: Resource[] = [];
+  for (const file of files) {
+    const entry = entryOf(file);
+    if (!entry) continue;
+    for (const d of entry.docs) {
+      if (!d.kind || typeof d.name !== 'string') continue;
+      out.push({
+        kind: d.kind,
+        name: d.name,
+        tenant: d.tenant,
+        tenantType: d.tenantType,
+        source: { file: file.path, docIndex: d.index },
+        doc: d.value as Resource['doc'],
+        refs: d.refs,
+      });
+    }
+  }
+  return out;
+}
+
+function lazyModel(source: DesiredStateSource, entryOf: (f: SourceFile) => BlobEntry | undefined): DesiredModel {
+  let resources: Resource[] | undefined;
+  return {
+    revision: source.revision,
+    get resources() {
+      resources ??= toResources(source.files, entryOf);
+      return resources;
+    },
+  };
+}
+
+async function locateAll(pending: PendingIssue[], source: DesiredStateSource, texts: Map<string, string>): Promise<ValidationIssue[]> {
+  const locators = new Map<string, SourceLocator>();
+  const locatorFor = async (file: string): Promise<SourceLocator> => {
+    let l = locators.get(file);
+    if (!l) {
+      let text = texts.get(file);
+      if (text === undefined) {
+        const f = source.files.find((x) => x.path === file)!;
+        text = new TextDecoder().decode(await source.read(f));
+      }
+      l = new SourceLocator(text);
+      locators.set(file, l);
+    }
+    return l;
+  };
+  const out: ValidationIssue[] = [];
+  for (const p of pending) {
+    const { file, docIndex } = p.resource.source;
+    const pos = (await locatorFor(file)).locate(docIndex, p.path, p.target);
+    let message = p.message;
+    if (p.related) {
+      const r = p.related.resource.source;
+      const rp = (await locatorFor(r.file)).locate(r.docIndex, p.related.path);
+      message = message.replace('{related}', `${r.file}:${rp.line}:${rp.column}`);
+    }
+    out.push({ file, line: pos.line, column: pos.column, kind: p.resource.kind, name: p.resource.name, rule: p.rule, message });
+  }
+  return out;
+}
+
+function byPosition(a: ValidationIssue, b: ValidationIssue): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column;
+}

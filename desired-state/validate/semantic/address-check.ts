@@ -1,0 +1,140 @@
+import type { Resource } from '../../model.js';
+import { intToIpv4, ipv4ToInt, isIpv4, parseCidr } from '../formats.js';
+import { specOf, type PendingIssue, type ResourceIndex } from './context.js';
+
+interface Subnet { first: number; last: number; cidr: string }
+
+function subnet(cidr: unknown): Subnet | undefined {
+  if (typeof cidr !== 'string') return undefined;
+  const c = parseCidr(cidr);
+  if (!c) return undefined;
+  const size = 2 ** (32 - c.prefix);
+  const first = c.base - (c.base % size);
+  return { first, last: first + size - 1, cidr };
+}
+
+const inside = (ip: number, s: Subnet) => ip >= s.first && ip <= s.last;
+
+/**
+ * Addresses: gateways and explicit VM IPs inside their network, no IP used twice in a network,
+ * no overlapping CIDRs among one tenant's networks of a zone, public IPs inside the zone's ranges.
+ */
+export function checkAddresses(index: ResourceIndex): PendingIssue[] {
+  const out: PendingIssue[] = [];
+  const subnets = new Map<Resource, Subnet>();
+  // The gateway, then each VM's IP, claim an address of their network.
+  const taken = new Map<Resource, Map<number, { resource: Resource; path: (string | number)[] }>>();
+
+  const byTenantZone = new Map<string, { r: Resource; s: Subnet }[]>();
+  for (const net of index.kind('Network')) {
+    const spec = specOf(net);
+    const s = subnet(spec.cidr);
+    if (!s) continue;
+    subnets.set(net, s);
+    const claims = new Map<number, { resource: Resource; path: (string | number)[] }>();
+    taken.set(net, claims);
+    if (typeof spec.gateway === 'string' && isIpv4(spec.gateway)) {
+      const gw = ipv4ToInt(spec.gateway);
+      if (!inside(gw, s)) {
+        out.push({ resource: net, path: ['spec', 'gateway'], rule: 'address.gateway-outside', message: `gateway ${spec.gateway} is outside the network's cidr ${s.cidr}` });
+      } else {
+        claims.set(gw, { resource: net, path: ['spec', 'gateway'] });
+      }
+    }
+    const key = `${net.tenant ?? ''}\0${String(spec.zone)}`;
+    let list = byTenantZone.get(key);
+    if (!list) byTenantZone.set(key, (list = []));
+    list.push({ r: net, s });
+  }
+
+  for (const list of byTenantZone.values()) {
+    list.sort((a, b) => a.s.first - b.s.first || a.s.last - b.s.last);
+    let widest = list[0];
+    for (let i = 1; i < list.length; i++) {
+      const cur = list[i]!;
+      if (widest && cur.s.first <= widest.s.last) {
+        out.push({
+          resource: cur.r,
+          path: ['spec', 'cidr'],
+          rule: 'address.cidr-overlap',
+          message: `cidr ${cur.s.cidr} overlaps ${widest.s.cidr} of network ${widest.r.name} (declared at {related}); one ${cur.r.tenantType ?? 'tenant'}'s networks in a zone must not overlap`,
+          related: { resource: widest.r, path: ['spec', 'cidr'] },
+        });
+      }
+      if (!widest || cur.s.last > widest.s.last) widest = cur;
+    }
+  }
+
+  for (const vm of index.kind('VirtualMachine')) {
+    const nics = specOf(vm).networks;
+    if (!Array.isArray(nics)) continue;
+    nics.forEach((nic: Record<string, unknown>, i: number) => {
+      if (typeof nic?.ip !== 'string' || !isIpv4(nic.ip)) return;
+      const net = index.resolve(vm, 'Network', nic.network);
+      const s = net && subnets.get(net);
+      if (!net || !s) return;
+      const ip = ipv4ToInt(nic.ip);
+      const path = ['spec', 'networks', i, 'ip'];
+      if (!inside(ip, s)) {
+        out.push({ resource: vm, path, rule: 'address.ip-outside', message: `ip ${nic.ip} is outside network ${net.name}'s cidr ${s.cidr}` });
+        return;
+      }
+      if (s.last - s.first >= 3 && (ip === s.first || ip === s.last)) {
+        out.push({ resource: vm, path, rule: 'address.ip-reserved', message: `ip ${nic.ip} is the ${ip === s.first ? 'network' : 'broadcast'} address of ${s.cidr}` });
+        return;
+      }
+      const claims = taken.get(net)!;
+      const prev = claims.get(ip);
+      if (prev) {
+        const what = prev.resource === net ? `the gateway of network ${net.name}` : `already used by ${prev.resource.kind} ${prev.resource.name}`;
+        out.push({ resource: vm, path, rule: 'address.ip-duplicate', message: `ip ${nic.ip} is ${what} (at {related}); an address is used once per network`, related: prev });
+        return;
+      }
+      claims.set(ip, { resource: vm, path });
+    });
+  }
+
+  out.push(...checkPublicIps(index));
+  return out;
+}
+
+function checkPublicIps(index: ResourceIndex): PendingIssue[] {
+  const out: PendingIssue[] = [];
+  const rangesByZone = new Map<Resource, { first: number; last: number; text: string }[]>();
+  for (const zone of index.kind('Zone')) {
+    const ranges: { first: number; last: number; text: string }[] = [];
+    (specOf(zone).publicIpRanges ?? []).forEach((r: Record<string, unknown>, i: number) => {
+      if (typeof r?.startIp !== 'string' || typeof r?.endIp !== 'string' || !isIpv4(r.startIp) || !isIpv4(r.endIp)) return;
+      const first = ipv4ToInt(r.startIp);
+      const last = ipv4ToInt(r.endIp);
+      if (first > last) {
+        out.push({ resource: zone, path: ['spec', 'publicIpRanges', i, 'endIp'], rule: 'address.range-order', message: `public IP range ends (${r.endIp}) before it starts (${r.startIp})` });
+        return;
+      }
+      ranges.push({ first, last, text: `${r.startIp}-${r.endIp}` });
+    });
+    rangesByZone.set(zone, ranges);
+  }
+  const used = new Map<string, Resource>();
+  for (const ip of index.kind('PublicIp')) {
+    const spec = specOf(ip);
+    if (typeof spec.address !== 'string' || !isIpv4(spec.address)) continue;
+    const zone = index.resolve(ip, 'Zone', spec.zone);
+    const ranges = zone ? rangesByZone.get(zone) : undefined;
+    if (!zone || !ranges) continue;
+    const n = ipv4ToInt(spec.address);
+    if (!ranges.some((r) => n >= r.first && n <= r.last)) {
+      const known = ranges.map((r) => r.text).join(', ') || 'none';
+      out.push({ resource: ip, path: ['spec', 'address'], rule: 'address.public-outside', message: `public IP ${spec.address} is not inside any public IP range of zone ${zone.name} (ranges: ${known})` });
+      continue;
+    }
+    const key = `${zone.name}/${intToIpv4(n)}`;
+    const prev = used.get(key);
+    if (prev) {
+      out.push({ resource: ip, path: ['spec', 'address'], rule: 'address.public-duplicate', message: `public IP ${spec.address} is already taken by PublicIp ${prev.tenant}/${prev.name} (at {related})`, related: { resource: prev, path: ['spec', 'address'] } });
+    } else {
+      used.set(key, ip);
+    }
+  }
+  return out;
+}

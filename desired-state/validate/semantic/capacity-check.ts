@@ -1,0 +1,97 @@
+import type { Resource } from '../../model.js';
+import { specOf, type PendingIssue, type ResourceIndex } from './context.js';
+
+interface HostFit {
+  host: Resource;
+  cores?: number;
+  mhz?: number;
+  memory?: number;
+  cpuOvercommit: number;
+  memoryOvercommit: number;
+  tags: Set<string>;
+  storageTags: Set<string>[];
+}
+
+/**
+ * A VM whose offering no host of its zone could ever run, even empty: larger than every host
+ * (honouring the cluster's overcommit), or asking for host or storage tags no host has. Hosts of
+ * real hypervisors may leave capacity to be observed; they are given the benefit of the doubt.
+ */
+export function checkCapacity(index: ResourceIndex): PendingIssue[] {
+  const hostsByZone = new Map<Resource, HostFit[]>();
+  const zoneStorage = new Map<Resource, Set<string>[]>();
+  for (const ps of index.kind('PrimaryStorage')) {
+    if (specOf(ps).scope !== 'Zone') continue;
+    const zone = index.resolve(ps, 'Zone', specOf(ps).zone);
+    if (!zone) continue;
+    let l = zoneStorage.get(zone);
+    if (!l) zoneStorage.set(zone, (l = []));
+    l.push(new Set(specOf(ps).tags ?? []));
+  }
+  const clusterStorage = new Map<Resource, Set<string>[]>();
+  for (const ps of index.kind('PrimaryStorage')) {
+    if (specOf(ps).scope === 'Zone') continue;
+    const cluster = index.resolve(ps, 'Cluster', specOf(ps).cluster);
+    if (!cluster) continue;
+    let l = clusterStorage.get(cluster);
+    if (!l) clusterStorage.set(cluster, (l = []));
+    l.push(new Set(specOf(ps).tags ?? []));
+  }
+  for (const host of index.kind('Host')) {
+    const cluster = index.resolve(host, 'Cluster', specOf(host).cluster);
+    const pod = cluster && index.resolve(cluster, 'Pod', specOf(cluster).pod);
+    const zone = pod && index.resolve(pod, 'Zone', specOf(pod).zone);
+    if (!cluster || !zone) continue;
+    const s = specOf(host);
+    const oc = specOf(cluster).overcommit ?? {};
+    let l = hostsByZone.get(zone);
+    if (!l) hostsByZone.set(zone, (l = []));
+    l.push({
+      host,
+      cores: s.cpuCores, mhz: s.cpuMhz, memory: s.memoryMiB,
+      cpuOvercommit: Number(oc.cpu ?? 1), memoryOvercommit: Number(oc.memory ?? 1),
+      tags: new Set(s.tags ?? []),
+      storageTags: [...(clusterStorage.get(cluster) ?? []), ...(zoneStorage.get(zone) ?? [])],
+    });
+  }
+
+  const verdicts = new Map<string, string | null>();
+  const out: PendingIssue[] = [];
+  for (const vm of index.kind('VirtualMachine')) {
+    const zone = index.resolve(vm, 'Zone', specOf(vm).zone);
+    const offering = index.resolve(vm, 'ServiceOffering', specOf(vm).serviceOffering);
+    if (!zone || !offering) continue;
+    // Thousands of VMs share a few (zone, offering) pairs: decide each pair once.
+    const key = `${zone.name}\0${offering.name}`;
+    let why = verdicts.get(key);
+    if (why === undefined) {
+      why = whyNothingFits(specOf(offering), hostsByZone.get(zone) ?? [], zone.name);
+      verdicts.set(key, why);
+    }
+    if (why) {
+      out.push({ resource: vm, path: ['spec', 'serviceOffering'], rule: 'capacity.no-host-fits', message: `no host of zone ${zone.name} could ever run this VM with offering ${offering.name}: ${why}` });
+    }
+  }
+  return out;
+}
+
+function whyNothingFits(o: Record<string, any>, hosts: HostFit[], zone: string): string | null {
+  if (hosts.length === 0) return `zone ${zone} has no hosts`;
+  const cores = Number(o.cpuCores ?? 0);
+  const mhz = Number(o.cpuMhz ?? 0);
+  const mem = Number(o.memoryMiB ?? 0);
+  const hostTags: string[] = o.hostTags ?? [];
+  const storageTags: string[] = o.storageTags ?? [];
+  const tagged = hosts.filter((h) => hostTags.every((t) => h.tags.has(t)));
+  if (tagged.length === 0) return `no host has the host tags [${hostTags.join(', ')}]`;
+  const stored = tagged.filter((h) => storageTags.length === 0 || h.storageTags.some((s) => storageTags.every((t) => s.has(t))));
+  if (stored.length === 0) return `no host with host tags [${hostTags.join(', ')}] reaches primary storage tagged [${storageTags.join(', ')}]`;
+  const fits = (h: HostFit) =>
+    (h.cores === undefined || cores <= h.cores * h.cpuOvercommit) &&
+    (h.mhz === undefined || mhz <= h.mhz * h.cpuOvercommit) &&
+    (h.cores === undefined || h.mhz === undefined || cores * mhz <= h.cores * h.mhz * h.cpuOvercommit) &&
+    (h.memory === undefined || mem <= h.memory * h.memoryOvercommit);
+  if (stored.some(fits)) return null;
+  const largest = stored.reduce((a, b) => ((b.memory ?? 0) * b.memoryOvercommit > (a.memory ?? 0) * a.memoryOvercommit ? b : a));
+  return `it needs ${cores} cores × ${mhz} MHz and ${mem} MiB; the largest eligible host, ${largest.host.name}, offers ${largest.cores} cores × ${largest.mhz} MHz (cpu overcommit ${largest.cpuOvercommit}) and ${largest.memory} MiB (memory overcommit ${largest.memoryOvercommit})`;
+}

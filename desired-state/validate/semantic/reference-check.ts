@@ -1,0 +1,58 @@
+import { identityKey, type Resource } from '../../model.js';
+import { closestName } from '../closest-name.js';
+import { isShared, type PendingIssue, type ResourceIndex } from './context.js';
+
+/** Built in, never declared: CloudStack's root domain. */
+export const IMPLICIT = new Set([identityKey('Domain', undefined, 'ROOT')]);
+
+/**
+ * Every reference resolves to a resource of the right kind, and a tenant references only its own
+ * resources, global ones and shared networks. Tenants themselves must be declared.
+ */
+export function checkReferences(index: ResourceIndex): PendingIssue[] {
+  const out: PendingIssue[] = [];
+  for (const r of index.resources) {
+    if (r.kind === 'Domain' && r.name === 'ROOT') {
+      out.push({ resource: r, path: ['metadata', 'name'], rule: 'ref.builtin', message: 'the ROOT domain always exists and cannot be declared; make your domains children of it (parent: ROOT)' });
+    }
+    if (r.tenant && r.tenantType) {
+      const tenantKind = r.tenantType === 'account' ? 'Account' : 'Project';
+      if (!index.byIdentity.has(identityKey(tenantKind, undefined, r.tenant))) {
+        const guess = closestName(r.tenant, index.kind(tenantKind).map((t) => t.name));
+        out.push({
+          resource: r,
+          path: ['metadata', r.tenantType],
+          rule: 'tenant.unknown',
+          message: `${r.tenantType} "${r.tenant}" is not declared (no ${tenantKind} named so)${guess ? `; did you mean ${guess}?` : ''}`,
+        });
+      }
+    }
+    for (const ref of r.refs) {
+      if (IMPLICIT.has(identityKey(ref.kind, undefined, ref.name))) continue;
+      if (index.resolve(r, ref.kind, ref.name)) continue;
+      const sameName = index.byKindName.get(`${ref.kind}/${ref.name}`) ?? [];
+      const elsewhere = sameName.filter((o) => o.tenant !== r.tenant && !isShared(o));
+      const sharedMany = sameName.filter(isShared).length > 1;
+      if (sharedMany) {
+        out.push({ resource: r, path: ref.path, rule: 'ref.ambiguous', message: `${ref.kind} "${ref.name}" is ambiguous: several shared networks have that name` });
+      } else if (elsewhere.length > 0 && r.tenant) {
+        out.push({
+          resource: r,
+          path: ref.path,
+          rule: 'ref.cross-tenant',
+          message: `${ref.kind} "${ref.name}" belongs to ${elsewhere[0]!.tenantType ?? 'tenant'} ${elsewhere[0]!.tenant}, not to ${r.tenantType} ${r.tenant}; a tenant may reference only its own resources, global ones and shared networks`,
+        });
+      } else {
+        const names = index.kind(ref.kind).filter((o) => !o.tenant || o.tenant === r.tenant || isShared(o)).map((o) => o.name);
+        const guess = closestName(ref.name, names);
+        out.push({
+          resource: r,
+          path: ref.path,
+          rule: 'ref.unresolved',
+          message: `no ${ref.kind} named "${ref.name}"${r.tenant && ref.kind !== 'Zone' ? ` visible to ${r.tenantType} ${r.tenant}` : ''}${guess ? `; did you mean ${guess}?` : ''}`,
+        });
+      }
+    }
+  }
+  return out;
+}

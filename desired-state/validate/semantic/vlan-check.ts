@@ -1,0 +1,31 @@
+import type { Resource } from '../../model.js';
+import { parseVlanRange } from '../formats.js';
+import { specOf, type PendingIssue, type ResourceIndex } from './context.js';
+
+/** An explicit guest VLAN lies inside its zone's guest VLAN range, and is used by one network only. */
+export function checkVlans(index: ResourceIndex): PendingIssue[] {
+  const out: PendingIssue[] = [];
+  const used = new Map<string, Resource>();
+  for (const net of index.kind('Network')) {
+    const vlan = specOf(net).vlan;
+    if (typeof vlan !== 'number') continue;
+    const zone = index.resolve(net, 'Zone', specOf(net).zone);
+    if (!zone) continue;
+    const pnets: Record<string, any>[] = specOf(zone).physicalNetworks ?? [];
+    const guest = pnets.filter((p) => !Array.isArray(p.trafficTypes) || p.trafficTypes.includes('Guest'));
+    const ranges = guest.map((p) => (typeof p.vlanRange === 'string' ? { text: p.vlanRange, r: parseVlanRange(p.vlanRange) } : undefined)).filter((x) => x?.r);
+    if (!ranges.some((x) => vlan >= x!.r!.from && vlan <= x!.r!.to)) {
+      const known = ranges.map((x) => x!.text).join(', ') || 'none declared';
+      out.push({ resource: net, path: ['spec', 'vlan'], rule: 'vlan.out-of-range', message: `vlan ${vlan} is outside zone ${zone.name}'s guest VLAN range (${known})` });
+      continue;
+    }
+    const key = `${zone.name}/${vlan}`;
+    const prev = used.get(key);
+    if (prev) {
+      out.push({ resource: net, path: ['spec', 'vlan'], rule: 'vlan.duplicate', message: `vlan ${vlan} is already used by network ${prev.tenant}/${prev.name} in zone ${zone.name} (at {related})`, related: { resource: prev, path: ['spec', 'vlan'] } });
+    } else {
+      used.set(key, net);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+import { API_VERSION, KINDS, type Kind, type ReferenceSite } from '../model.js';
+import { closestName } from './closest-name.js';
+import type { DocIssue } from './doc-issue.js';
+import { schemaIssues } from './schema-messages.js';
+import type { PathPattern, SchemaRegistry } from './schema-registry.js';
+
+/** What the loader keeps of one document after checking it on its own. Plain data: it is cached. */
+export interface DocRecord {
+  index: number;
+  kind?: Kind;
+  name?: string;
+  tenant?: string;
+  tenantType?: 'account' | 'project';
+  /** True when the document passed every single-document check. */
+  valid: boolean;
+  value?: unknown;
+  refs: ReferenceSite[];
+  issues: DocIssue[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Checks one document on its own: envelope, kind, schema, tenancy; and finds its references. */
+export function validateDocument(value: unknown, index: number, registry: SchemaRegistry): DocRecord | undefined {
+  if (value === null || value === undefined) return undefined; // an empty document (`---` alone)
+  const rec: DocRecord = { index, valid: false, value, refs: [], issues: [] };
+  if (!isObject(value)) {
+    rec.issues.push({ path: [], rule: 'document.not-mapping', message: 'a document must be a mapping with apiVersion, kind, metadata and spec' });
+    return rec;
+  }
+  if (value.apiVersion !== API_VERSION) {
+    rec.issues.push(
+      value.apiVersion === undefined
+        ? { path: [], rule: 'document.api-version', message: `missing apiVersion: every document starts with apiVersion: ${API_VERSION}` }
+        : { path: ['apiVersion'], rule: 'document.api-version', message: `apiVersion must be ${API_VERSION} (got ${JSON.stringify(value.apiVersion)})` },
+    );
+  }
+  const kind = value.kind;
+  const metadata = isObject(value.metadata) ? value.metadata : undefined;
+  if (typeof metadata?.name === 'string') rec.name = metadata.name;
+  if (typeof kind !== 'string') {
+    rec.issues.push({ path: kind === undefined ? [] : ['kind'], rule: 'kind.missing', message: `missing kind: one of ${KINDS.join(', ')}` });
+    return rec;
+  }
+  const schema = registry.kinds.get(kind);
+  if (!schema) {
+    const guess = closestName(kind, KINDS);
+    rec.issues.push({ path: ['kind'], rule: 'kind.unknown', message: `unknown kind "${kind}"${guess ? ` (did you mean ${guess}?)` : ''}; known kinds: ${KINDS.join(', ')}` });
+    return rec;
+  }
+  rec.kind = kind as Kind;
+  if (!schema.validate(value)) rec.issues.push(...schemaIssues(kind, schema.validate.errors ?? []));
+
+  if (schema.scope === 'tenant' && metadata) {
+    const account = typeof metadata.account === 'string' ? metadata.account : undefined;
+    const project = typeof metadata.project === 'string' ? metadata.project : undefined;
+    if (account && project) {
+      rec.issues.push({ path: ['metadata', 'project'], target: 'key', rule: 'tenant.both', message: `${kind} ${rec.name ?? ''} names both an account and a project; a resource belongs to exactly one` });
+    } else if (!account && !project) {
+      rec.issues.push({ path: ['metadata'], target: 'key', rule: 'tenant.missing', message: `${kind} is owned by a tenant: set metadata.account (or metadata.project)` });
+    }
+    rec.tenant = account ?? project;
+    rec.tenantType = account ? 'account' : project ? 'project' : undefined;
+  }
+  for (const ref of schema.references) collectRefs(value, ref.path, 0, [], ref.kind, rec.refs);
+  rec.valid = rec.issues.length === 0;
+  return rec;
+}
+
+function collectRefs(node: unknown, pattern: PathPattern, i: number, at: (string | number)[], kind: Kind, out: ReferenceSite[]): void {
+  if (i === pattern.length) {
+    if (typeof node === 'string') out.push({ path: [...at], kind, name: node });
+    return;
+  }
+  const seg = pattern[i]!;
+  if (seg === '*') {
+    if (Array.isArray(node)) node.forEach((item, k) => collectRefs(item, pattern, i + 1, [...at, k], kind, out));
+  } else if (isObject(node) && seg in node) {
+    collectRefs(node[seg], pattern, i + 1, [...at, seg], kind, out);
+  }
+}
