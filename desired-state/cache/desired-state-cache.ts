@@ -32,6 +32,9 @@ export class DesiredStateCache {
 
   constructor(stateDir: string, private readonly salt: string) {
     fs.mkdirSync(stateDir, { recursive: true });
+    // Like .pytest_cache: the state folder ignores itself, so it never dirties the user's repository.
+    const ignore = path.join(stateDir, '.gitignore');
+    if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '*\n');
     this.root = open({ path: path.join(stateDir, 'desired-state.lmdb'), maxDbs: 4, noSubdir: false });
     const structured = { sharedStructuresKey: Symbol.for('structures') };
     this.blobs = this.root.openDB<BlobEntry, string>({ name: 'blobs', ...structured });

@@ -1,0 +1,6 @@
+import type { Command } from './command.js';
+import { initCommand } from '../commands/init.js';
+import { validateCommand } from '../commands/validate.js';
+
+/** Every CLI command, in the order `cairn --help` lists them. */
+export const commands: readonly Command[] = [initCommand, validateCommand];
