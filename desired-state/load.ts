@@ -38,9 +38,10 @@ export function defaultStateDir(repo: string): string {
 export async function loadDesiredState(opts: LoadOptions): Promise<LoadResult> {
   const source = opts.worktree ? await openWorktreeSource(opts.repo) : await openGitSource(opts.repo, opts.rev ?? 'HEAD');
   const registry = schemaRegistry();
-  const cache = opts.stateDir === false ? undefined : openCache(opts.stateDir ?? defaultStateDir(opts.repo), registry);
+  const stateDir = opts.stateDir === false ? undefined : opts.stateDir ?? defaultStateDir(opts.repo);
+  const cache = stateDir ? openCache(stateDir, registry) : undefined;
   try {
-    return await load(source, registry, cache);
+    return await load(source, registry, cache, () => openCache(stateDir!, registry));
   } finally {
     await cache?.close();
   }
@@ -50,25 +51,31 @@ function openCache(stateDir: string, registry: SchemaRegistry): DesiredStateCach
   return new DesiredStateCache(stateDir, cacheSalt([registry.digest], CACHE_FORMAT));
 }
 
-async function load(source: DesiredStateSource, registry: SchemaRegistry, cache?: DesiredStateCache): Promise<LoadResult> {
+async function load(
+  source: DesiredStateSource,
+  registry: SchemaRegistry,
+  cache: DesiredStateCache | undefined,
+  reopenCache: () => DesiredStateCache,
+): Promise<LoadResult> {
   const known = cache?.getRevision(source.treeId);
   if (known) {
-    // The verdict is known; the documents are decoded from the cache only if someone asks for them.
-    const blobs = (file: SourceFile) => cache!.getBlob(file.oid);
-    const cachedEntries = new Map(source.files.map((f) => [f.path, blobs(f)] as const));
+    // The verdict is known and the file list came with it; documents are decoded from the cache
+    // only if someone asks for the model.
+    const files = known.files.map(([path, oid]) => ({ path, oid }));
     return {
-      model: lazyModel(source, (f) => cachedEntries.get(f.path)),
+      model: lazyModel(source.revision, files, reopenCache),
       errors: known.errors,
       valid: known.errors.length === 0,
-      stats: { files: source.files.length, documents: known.documents, bytes: known.bytes, parsedFiles: 0, revisionCacheHit: true },
+      stats: { files: files.length, documents: known.documents, bytes: known.bytes, parsedFiles: 0, revisionCacheHit: true },
     };
   }
 
+  const files = await source.listFiles();
   const entries = new Map<string, BlobEntry>();
   const texts = new Map<string, string>();
   let parsedFiles = 0;
   let bytes = 0;
-  for (const file of source.files) {
+  for (const file of files) {
     let entry = cache?.getBlob(file.oid);
     if (!entry) {
       const raw = await source.read(file);
@@ -97,21 +104,21 @@ async function load(source: DesiredStateSource, registry: SchemaRegistry, cache?
   const errors: ValidationIssue[] = [];
   for (const [file, entry] of entries) for (const i of entry.issues) errors.push({ file, ...i });
 
-  const resources = toResources(source.files, (f) => entries.get(f.path));
+  const resources = toResources(files, (f) => entries.get(f.path));
   const index = new ResourceIndex(resources);
   const pending: PendingIssue[] = [];
   for (const check of semanticChecks) pending.push(...check(index));
-  errors.push(...(await locateAll(pending, source, texts)));
+  errors.push(...(await locateAll(pending, source, files, texts)));
   errors.sort(byPosition);
 
   const documents = resources.length;
-  cache?.putRevision(source.treeId, { files: source.files.map((f) => [f.path, f.oid]), errors, documents, bytes });
+  cache?.putRevision(source.treeId, { files: files.map((f) => [f.path, f.oid]), errors, documents, bytes });
   await cache?.flush();
   return {
     model: { revision: source.revision, resources },
     errors,
     valid: errors.length === 0,
-    stats: { files: source.files.length, documents, bytes, parsedFiles, revisionCacheHit: false },
+    stats: { files: files.length, documents, bytes, parsedFiles, revisionCacheHit: false },
   };
 }
 
@@ -141,25 +148,35 @@ function toResources(files: readonly SourceFile[], entryOf: (f: SourceFile) => B
   return out;
 }
 
-function lazyModel(source: DesiredStateSource, entryOf: (f: SourceFile) => BlobEntry | undefined): DesiredModel {
+/** The loader's own cache handle is closed by then, so reading the documents opens one for the purpose. */
+function lazyModel(revision: string | null, files: readonly SourceFile[], openCache: () => DesiredStateCache): DesiredModel {
   let resources: Resource[] | undefined;
   return {
-    revision: source.revision,
+    revision,
     get resources() {
-      resources ??= toResources(source.files, entryOf);
+      if (!resources) {
+        const cache = openCache();
+        resources = toResources(files, (f) => cache.getBlob(f.oid));
+        void cache.close();
+      }
       return resources;
     },
   };
 }
 
-async function locateAll(pending: PendingIssue[], source: DesiredStateSource, texts: Map<string, string>): Promise<ValidationIssue[]> {
+async function locateAll(
+  pending: PendingIssue[],
+  source: DesiredStateSource,
+  files: readonly SourceFile[],
+  texts: Map<string, string>,
+): Promise<ValidationIssue[]> {
   const locators = new Map<string, SourceLocator>();
   const locatorFor = async (file: string): Promise<SourceLocator> => {
     let l = locators.get(file);
     if (!l) {
       let text = texts.get(file);
       if (text === undefined) {
-        const f = source.files.find((x) => x.path === file)!;
+        const f = files.find((x) => x.path === file)!;
         text = new TextDecoder().decode(await source.read(f));
       }
       l = new SourceLocator(text);

@@ -14,13 +14,18 @@ export async function openGitSource(repo: string, rev: string): Promise<DesiredS
   const cache = {};
   const revision = await resolveRevision(gitdir, rev, cache);
   const { commit } = await git.readCommit({ fs, gitdir, oid: revision, cache });
-  const files: SourceFile[] = [];
-  await walkTree(gitdir, commit.tree, '', files, cache);
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  let listing: Promise<SourceFile[]> | undefined;
   return {
     revision,
     treeId: commit.tree,
-    files,
+    listFiles() {
+      listing ??= (async () => {
+        const files: SourceFile[] = [];
+        await walkTree(gitdir, commit.tree, '', files, cache);
+        return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      })();
+      return listing;
+    },
     async read(file) {
       const { blob } = await git.readBlob({ fs, gitdir, oid: file.oid, cache });
       return blob;

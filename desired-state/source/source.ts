@@ -11,7 +11,8 @@ export interface DesiredStateSource {
   readonly revision: string | null;
   /** Identity of the whole file set (git tree id, or a digest of all blob ids), for the revision cache. */
   readonly treeId: string;
-  readonly files: readonly SourceFile[];
+  /** The desired-state files, sorted by path; listed on first call (a revision-cache hit never needs it). */
+  listFiles(): Promise<readonly SourceFile[]>;
   read(file: SourceFile): Promise<Uint8Array>;
 }
 

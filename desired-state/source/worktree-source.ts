@@ -31,7 +31,7 @@ export async function openWorktreeSource(repo: string): Promise<DesiredStateSour
   return {
     revision: null,
     treeId: `worktree:${treeId}`,
-    files,
+    listFiles: async () => files,
     async read(file) {
       const bytes = contents.get(file.path);
       if (!bytes) throw new RepositoryError(root, `${file.path} vanished while loading`);
