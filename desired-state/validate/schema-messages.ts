@@ -88,6 +88,9 @@ function toIssue(kind: string, e: ErrorObject): DocIssue {
         return { path, rule: 'schema.name', message: `${at} ${show(e.data)} is not a valid name: ${NAME_RULES}` };
       }
       return { path, rule: 'schema.pattern', message: `${at} ${show(e.data)} does not have the expected form (${String(p.pattern)})` };
+    case 'false schema':
+      // The schemas forbid a field in some combinations (an L2 network has no cidr; icmp rules have no ports).
+      return { path, target: 'key', rule: 'schema.not-allowed', message: `${at} is not allowed here${(e.parentSchema as { description?: string } | undefined)?.description ? ` (${(e.parentSchema as { description?: string }).description})` : ' with the other values of this mapping'}` };
     case 'oneOf':
     case 'anyOf':
       return { path, rule: 'schema.alternatives', message: `${at} does not match any of the allowed forms` };
