@@ -105,7 +105,9 @@ class Conversion {
     const out = new ZoneDocuments();
 
     const rawType = readText(d, z, 'networktype', path, true);
-    const networkType = rawType === undefined ? undefined : NETWORK_TYPES[rawType.toLowerCase()];
+    const networkType = rawType !== undefined && Object.hasOwn(NETWORK_TYPES, rawType.toLowerCase())
+      ? NETWORK_TYPES[rawType.toLowerCase()]
+      : undefined;
     if (rawType !== undefined && networkType === undefined) {
       d.fail(childPath(path, 'networktype'), `${JSON.stringify(rawType)} is not a zone network type (Basic or Advanced)`);
     }
@@ -168,7 +170,7 @@ class Conversion {
       else if (trafficTypes.includes(mapped)) d.warn(childPath(at, 'typ'), `${mapped} is listed twice; imported once`);
       else trafficTypes.push(mapped);
     });
-    if (trafficTypes.length === 0 && !Array.isArray(p['traffictypes'])) {
+    if (p['traffictypes'] === undefined || p['traffictypes'] === null) {
       d.fail(childPath(path, 'traffictypes'), 'missing: a physical network carries at least one traffic type (Guest, Management, Public, Storage)');
     } else if (Array.isArray(p['traffictypes']) && p['traffictypes'].length === 0) {
       d.fail(childPath(path, 'traffictypes'), 'empty: a physical network carries at least one traffic type (Guest, Management, Public, Storage)');
@@ -339,7 +341,7 @@ class Conversion {
     if (url === undefined) {
       const provider = typeof s['provider'] === 'string' ? s['provider'] : undefined;
       if (provider !== undefined && !/^(nfs|smb)$/i.test(provider)) {
-        d.warn(path, `not imported: a ${provider} image store has no URL; cairn has no object-store secondary storage`);
+        d.warn(path, `not imported: this ${provider} image store has no URL; cairn has no object-store secondary storage`);
       } else {
         d.fail(childPath(path, 'url'), 'missing');
       }
