@@ -141,7 +141,6 @@ function toResources(files: readonly SourceFile[], entryOf: (f: SourceFile) => B
         tenantType: d.tenantType,
         source: { file: file.path, docIndex: d.index },
         doc: d.value as Resource['doc'],
-        refs: d.refs,
       });
     }
   }

@@ -57,7 +57,6 @@ export interface Resource {
   readonly tenantType?: 'account' | 'project';
   readonly source: SourceRef;
   readonly doc: ResourceDocument;
-  readonly refs: readonly ReferenceSite[];
 }
 
 /** A problem found in the desired state, positioned on the offending node. */

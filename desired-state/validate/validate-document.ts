@@ -1,8 +1,8 @@
-import { API_VERSION, KINDS, type Kind, type ReferenceSite } from '../model.js';
+import { API_VERSION, KINDS, type Kind } from '../model.js';
 import { closestName } from './closest-name.js';
 import type { DocIssue } from './doc-issue.js';
 import { schemaIssues } from './schema-messages.js';
-import type { PathPattern, SchemaRegistry } from './schema-registry.js';
+import type { SchemaRegistry } from './schema-registry.js';
 
 /** What the loader keeps of one document after checking it on its own. Plain data: it is cached. */
 export interface DocRecord {
@@ -14,16 +14,15 @@ export interface DocRecord {
   /** True when the document passed every single-document check. */
   valid: boolean;
   value?: unknown;
-  refs: ReferenceSite[];
   issues: DocIssue[];
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Checks one document on its own: envelope, kind, schema, tenancy; and finds its references. */
+/** Checks one document on its own: envelope, kind, schema, tenancy. */
 export function validateDocument(value: unknown, index: number, registry: SchemaRegistry): DocRecord | undefined {
   if (value === null || value === undefined) return undefined; // an empty document (`---` alone)
-  const rec: DocRecord = { index, valid: false, value, refs: [], issues: [] };
+  const rec: DocRecord = { index, valid: false, value, issues: [] };
   if (!isObject(value)) {
     rec.issues.push({ path: [], rule: 'document.not-mapping', message: 'a document must be a mapping with apiVersion, kind, metadata and spec' });
     return rec;
@@ -62,20 +61,6 @@ export function validateDocument(value: unknown, index: number, registry: Schema
     rec.tenant = account ?? project;
     rec.tenantType = account ? 'account' : project ? 'project' : undefined;
   }
-  for (const ref of schema.references) collectRefs(value, ref.path, 0, [], ref.kind, rec.refs);
   rec.valid = rec.issues.length === 0;
   return rec;
-}
-
-function collectRefs(node: unknown, pattern: PathPattern, i: number, at: (string | number)[], kind: Kind, out: ReferenceSite[]): void {
-  if (i === pattern.length) {
-    if (typeof node === 'string') out.push({ path: [...at], kind, name: node });
-    return;
-  }
-  const seg = pattern[i]!;
-  if (seg === '*') {
-    if (Array.isArray(node)) node.forEach((item, k) => collectRefs(item, pattern, i + 1, [...at, k], kind, out));
-  } else if (isObject(node) && seg in node) {
-    collectRefs(node[seg], pattern, i + 1, [...at, seg], kind, out);
-  }
 }

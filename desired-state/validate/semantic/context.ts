@@ -1,4 +1,4 @@
-import { identityKey, type Kind, type Resource } from '../../model.js';
+import type { Kind, Resource } from '../../model.js';
 import type { PathSegment } from '../../parse/locate.js';
 import type { DocIssue } from '../doc-issue.js';
 
@@ -13,29 +13,51 @@ export type SemanticCheck = (ctx: ResourceIndex) => PendingIssue[];
 
 export const specOf = (r: Resource): Record<string, any> => (r.doc.spec ?? {}) as Record<string, any>;
 
-/** Every resource of a revision, indexed for the cross-document checks. */
+/**
+ * Every resource of a revision, indexed for the cross-document checks. Nested maps (kind → tenant →
+ * name) rather than joined string keys: a quarter of a million lookups allocate nothing.
+ */
 export class ResourceIndex {
-  readonly byIdentity = new Map<string, Resource>();
+  private readonly tree = new Map<Kind, Map<string, Map<string, Resource>>>();
   readonly byKind = new Map<Kind, Resource[]>();
-  /** kind/name → every resource of that name, whatever its tenant (for cross-tenant diagnosis). */
-  readonly byKindName = new Map<string, Resource[]>();
+  /** Later declarations of an identity already taken, with the first one. */
+  readonly duplicates: { resource: Resource; first: Resource }[] = [];
 
   constructor(readonly resources: readonly Resource[]) {
     for (const r of resources) {
-      const id = identityKey(r.kind, r.tenant, r.name);
-      if (!this.byIdentity.has(id)) this.byIdentity.set(id, r);
+      let tenants = this.tree.get(r.kind);
+      if (!tenants) this.tree.set(r.kind, (tenants = new Map()));
+      const t = r.tenant ?? '';
+      let names = tenants.get(t);
+      if (!names) tenants.set(t, (names = new Map()));
+      const first = names.get(r.name);
+      if (first) {
+        this.duplicates.push({ resource: r, first });
+        continue;
+      }
+      names.set(r.name, r);
       let list = this.byKind.get(r.kind);
       if (!list) this.byKind.set(r.kind, (list = []));
       list.push(r);
-      const kn = `${r.kind}/${r.name}`;
-      let same = this.byKindName.get(kn);
-      if (!same) this.byKindName.set(kn, (same = []));
-      same.push(r);
     }
   }
 
   kind(kind: Kind): readonly Resource[] {
     return this.byKind.get(kind) ?? [];
+  }
+
+  get(kind: Kind, tenant: string | undefined, name: string): Resource | undefined {
+    return this.tree.get(kind)?.get(tenant ?? '')?.get(name);
+  }
+
+  /** Every resource of that kind and name, whatever its tenant (for cross-tenant diagnosis). */
+  named(kind: Kind, name: string): Resource[] {
+    const out: Resource[] = [];
+    for (const names of this.tree.get(kind)?.values() ?? []) {
+      const r = names.get(name);
+      if (r) out.push(r);
+    }
+    return out;
   }
 
   /**
@@ -45,9 +67,9 @@ export class ResourceIndex {
    */
   resolve(from: Resource, kind: Kind, name: unknown): Resource | undefined {
     if (typeof name !== 'string') return undefined;
-    const own = this.byIdentity.get(identityKey(kind, from.tenant, name)) ?? this.byIdentity.get(identityKey(kind, undefined, name));
-    if (own) return own;
-    const shared = (this.byKindName.get(`${kind}/${name}`) ?? []).filter(isShared);
+    const own = (from.tenant !== undefined ? this.get(kind, from.tenant, name) : undefined) ?? this.get(kind, undefined, name);
+    if (own || kind !== 'Network') return own;
+    const shared = this.named(kind, name).filter(isShared);
     return shared.length === 1 ? shared[0] : undefined;
   }
 }

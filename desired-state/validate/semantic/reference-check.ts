@@ -1,9 +1,6 @@
-import { identityKey, type Resource } from '../../model.js';
 import { closestName } from '../closest-name.js';
+import { referencesOf } from '../references.js';
 import { isShared, type PendingIssue, type ResourceIndex } from './context.js';
-
-/** Built in, never declared: CloudStack's root domain. */
-export const IMPLICIT = new Set([identityKey('Domain', undefined, 'ROOT')]);
 
 /**
  * Every reference resolves to a resource of the right kind, and a tenant references only its own
@@ -17,7 +14,7 @@ export function checkReferences(index: ResourceIndex): PendingIssue[] {
     }
     if (r.tenant && r.tenantType) {
       const tenantKind = r.tenantType === 'account' ? 'Account' : 'Project';
-      if (!index.byIdentity.has(identityKey(tenantKind, undefined, r.tenant))) {
+      if (!index.get(tenantKind, undefined, r.tenant)) {
         const guess = closestName(r.tenant, index.kind(tenantKind).map((t) => t.name));
         out.push({
           resource: r,
@@ -27,10 +24,10 @@ export function checkReferences(index: ResourceIndex): PendingIssue[] {
         });
       }
     }
-    for (const ref of r.refs) {
-      if (IMPLICIT.has(identityKey(ref.kind, undefined, ref.name))) continue;
+    for (const ref of referencesOf(r)) {
+      if (ref.kind === 'Domain' && ref.name === 'ROOT') continue;
       if (index.resolve(r, ref.kind, ref.name)) continue;
-      const sameName = index.byKindName.get(`${ref.kind}/${ref.name}`) ?? [];
+      const sameName = index.named(ref.kind, ref.name);
       const elsewhere = sameName.filter((o) => o.tenant !== r.tenant && !isShared(o));
       const sharedMany = sameName.filter(isShared).length > 1;
       if (sharedMany) {
