@@ -1,15 +1,14 @@
 import path from 'node:path';
+import { analyseFile } from './analyse-file.js';
 import { cacheSalt, DesiredStateCache, type BlobEntry } from './cache/desired-state-cache.js';
 import type { DesiredModel, LoadResult, Resource, ValidationIssue } from './model.js';
 import { SourceLocator } from './parse/locate.js';
-import { parseFile } from './parse/parse-file.js';
 import { openGitSource } from './source/git-source.js';
 import type { DesiredStateSource, SourceFile } from './source/source.js';
 import { openWorktreeSource } from './source/worktree-source.js';
 import { semanticChecks } from './validate/semantic/all-checks.js';
 import { ResourceIndex, type PendingIssue } from './validate/semantic/context.js';
 import { schemaRegistry, type SchemaRegistry } from './validate/schema-registry.js';
-import { validateDocument, type DocRecord } from './validate/validate-document.js';
 
 export interface LoadOptions {
   /** Repository (or, with `worktree`, plain directory). */
@@ -20,6 +19,21 @@ export interface LoadOptions {
   worktree?: boolean;
   /** Cache folder; default `<repo>/.cairn` (or $CAIRN_STATE_DIR). `false` disables the cache. */
   stateDir?: string | false;
+}
+
+const READ_AHEAD = 16;
+
+async function* readAhead(source: DesiredStateSource, files: readonly SourceFile[], window: number): AsyncGenerator<[SourceFile, Uint8Array]> {
+  const pending: Promise<Uint8Array>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (next < files.length && pending.length < window) pending.push(source.read(files[next++]!));
+  };
+  for (let i = 0; i < files.length; i++) {
+    fill();
+    const raw = await pending.shift()!;
+    yield [files[i]!, raw];
+  }
 }
 
 /** Bump when what a blob turns into changes shape or meaning, so old cache entries are not used. */
@@ -72,34 +86,20 @@ async function load(
 
   const files = await source.listFiles();
   const entries = new Map<string, BlobEntry>();
-  const texts = new Map<string, string>();
-  let parsedFiles = 0;
-  let bytes = 0;
+  const misses: SourceFile[] = [];
   for (const file of files) {
-    let entry = cache?.getBlob(file.oid);
-    if (!entry) {
-      const raw = await source.read(file);
-      const parsed = parseFile(raw);
-      parsedFiles++;
-      const docs = parsed.docs.map((d, i) => validateDocument(d, i, registry)).filter((d): d is DocRecord => d !== undefined);
-      const issues = [...parsed.issues];
-      const docIssues = docs.filter((d) => d.issues.length > 0);
-      if (docIssues.length > 0 && parsed.text !== undefined) {
-        const locator = new SourceLocator(parsed.text);
-        for (const d of docIssues) {
-          for (const i of d.issues) {
-            issues.push({ ...locator.locate(d.index, i.path, i.target), kind: d.kind, name: d.name, rule: i.rule, message: i.message });
-          }
-        }
-      }
-      for (const d of docs) d.issues = [];
-      entry = { docs, issues, bytes: raw.byteLength };
-      cache?.putBlob(file.oid, entry);
-      if (parsed.text !== undefined) texts.set(file.path, parsed.text);
-    }
-    bytes += entry.bytes;
+    const hit = cache?.getBlob(file.oid);
+    if (hit) entries.set(file.path, hit);
+    else misses.push(file);
+  }
+  // Reads run ahead of parsing so the CPU never waits for the object store.
+  for await (const [file, raw] of readAhead(source, misses, READ_AHEAD)) {
+    const entry = analyseFile(raw, registry);
+    cache?.putBlob(file.oid, entry);
     entries.set(file.path, entry);
   }
+  let bytes = 0;
+  for (const e of entries.values()) bytes += e.bytes;
 
   const errors: ValidationIssue[] = [];
   for (const [file, entry] of entries) for (const i of entry.issues) errors.push({ file, ...i });
@@ -108,7 +108,7 @@ async function load(
   const index = new ResourceIndex(resources);
   const pending: PendingIssue[] = [];
   for (const check of semanticChecks) pending.push(...check(index));
-  errors.push(...(await locateAll(pending, source, files, texts)));
+  errors.push(...(await locateAll(pending, source, files)));
   errors.sort(byPosition);
 
   const documents = resources.length;
@@ -118,7 +118,7 @@ async function load(
     model: { revision: source.revision, resources },
     errors,
     valid: errors.length === 0,
-    stats: { files: files.length, documents, bytes, parsedFiles, revisionCacheHit: false },
+    stats: { files: files.length, documents, bytes, parsedFiles: misses.length, revisionCacheHit: false },
   };
 }
 
@@ -167,18 +167,13 @@ async function locateAll(
   pending: PendingIssue[],
   source: DesiredStateSource,
   files: readonly SourceFile[],
-  texts: Map<string, string>,
 ): Promise<ValidationIssue[]> {
   const locators = new Map<string, SourceLocator>();
   const locatorFor = async (file: string): Promise<SourceLocator> => {
     let l = locators.get(file);
     if (!l) {
-      let text = texts.get(file);
-      if (text === undefined) {
-        const f = files.find((x) => x.path === file)!;
-        text = new TextDecoder().decode(await source.read(f));
-      }
-      l = new SourceLocator(text);
+      const f = files.find((x) => x.path === file)!;
+      l = new SourceLocator(new TextDecoder().decode(await source.read(f)));
       locators.set(file, l);
     }
     return l;
