@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { RepositoryError } from './errors/repository-error.js';
+import { findGitDirs } from './source/git-dirs.js';
 import { analyseFile } from './analyse-file.js';
 import { cacheSalt, DesiredStateCache, type BlobEntry } from './cache/desired-state-cache.js';
 import type { DesiredModel, LoadResult, Resource, ValidationIssue } from './model.js';
@@ -50,11 +53,19 @@ export function defaultStateDir(repo: string): string {
  * revision reads no YAML, and a commit that changes one file parses that file only.
  */
 export async function loadDesiredState(opts: LoadOptions): Promise<LoadResult> {
-  const source = opts.worktree ? await openWorktreeSource(opts.repo) : await openGitSource(opts.repo, opts.rev ?? 'HEAD');
+  // Find the repository before creating anything: a typo in --repo must not leave a .cairn/ behind.
+  if (opts.worktree) {
+    if (!fs.existsSync(opts.repo)) throw new RepositoryError(path.resolve(opts.repo), 'no such directory');
+  } else {
+    findGitDirs(opts.repo);
+  }
   const registry = schemaRegistry();
   const stateDir = opts.stateDir === false ? undefined : opts.stateDir ?? defaultStateDir(opts.repo);
   const cache = stateDir ? openCache(stateDir, registry) : undefined;
   try {
+    const source = opts.worktree
+      ? await openWorktreeSource(opts.repo)
+      : await openGitSource(opts.repo, opts.rev ?? 'HEAD', cache?.treeListings);
     return await load(source, registry, cache, () => openCache(stateDir!, registry));
   } finally {
     await cache?.close();

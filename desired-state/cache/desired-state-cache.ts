@@ -29,6 +29,7 @@ export class DesiredStateCache {
   private readonly root: RootDatabase;
   private readonly blobs: Database<BlobEntry, string>;
   private readonly revisions: Database<RevisionEntry, string>;
+  private readonly trees: Database<[string, string][], string>;
 
   constructor(stateDir: string, private readonly salt: string) {
     fs.mkdirSync(stateDir, { recursive: true });
@@ -39,6 +40,7 @@ export class DesiredStateCache {
     const structured = { sharedStructuresKey: Symbol.for('structures') };
     this.blobs = this.root.openDB<BlobEntry, string>({ name: 'blobs', ...structured });
     this.revisions = this.root.openDB<RevisionEntry, string>({ name: 'revisions', ...structured });
+    this.trees = this.root.openDB<[string, string][], string>({ name: 'trees' });
   }
 
   getBlob(oid: string): BlobEntry | undefined {
@@ -56,6 +58,12 @@ export class DesiredStateCache {
   putRevision(treeId: string, entry: RevisionEntry): void {
     void this.revisions.put(`${this.salt}:${treeId}`, entry);
   }
+
+  /** The desired-state files below a git tree (independent of schemas: not salted). */
+  readonly treeListings = {
+    get: (treeOid: string) => this.trees.get(treeOid),
+    put: (treeOid: string, files: [string, string][]) => void this.trees.put(treeOid, files),
+  };
 
   /** Waits until every write so far is durable. */
   async flush(): Promise<void> {

@@ -11,6 +11,8 @@ export interface DesiredStateSource {
   readonly revision: string | null;
   /** Identity of the whole file set (git tree id, or a digest of all blob ids), for the revision cache. */
   readonly treeId: string;
+  /** Tree ids of the revision's parents (none for a working tree): where an incremental check starts. */
+  parentTreeIds(): Promise<string[]>;
   /** The desired-state files, sorted by path; listed on first call (a revision-cache hit never needs it). */
   listFiles(): Promise<readonly SourceFile[]>;
   read(file: SourceFile): Promise<Uint8Array>;

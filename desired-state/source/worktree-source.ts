@@ -32,6 +32,7 @@ export async function openWorktreeSource(repo: string): Promise<DesiredStateSour
     revision: null,
     treeId: `worktree:${treeId}`,
     listFiles: async () => files,
+    parentTreeIds: async () => [],
     async read(file) {
       const bytes = contents.get(file.path);
       if (!bytes) throw new RepositoryError(root, `${file.path} vanished while loading`);
