@@ -3,6 +3,7 @@ import path from 'node:path';
 import { RepositoryError } from './errors/repository-error.js';
 import { findGitDirs } from './source/git-dirs.js';
 import { analyseFile } from './analyse-file.js';
+import { cairnVersion } from './cairn-version.js';
 import { cacheSalt, DesiredStateCache, type BlobEntry } from './cache/desired-state-cache.js';
 import type { DesiredModel, LoadResult, Resource, ValidationIssue } from './model.js';
 import { SourceLocator } from './parse/locate.js';
@@ -39,8 +40,11 @@ async function* readAhead(source: DesiredStateSource, files: readonly SourceFile
   }
 }
 
-/** Bump when what a blob turns into changes shape or meaning, so old cache entries are not used. */
-const CACHE_FORMAT = 1;
+/**
+ * Bump when what a blob or a revision turns into changes shape or meaning within one release (the
+ * salt also holds cairn's version and the schemas), so old cache entries are not used.
+ */
+const CACHE_FORMAT = 2;
 
 export function defaultStateDir(repo: string): string {
   if (process.env.CAIRN_STATE_DIR) return path.resolve(process.env.CAIRN_STATE_DIR);
@@ -73,7 +77,7 @@ export async function loadDesiredState(opts: LoadOptions): Promise<LoadResult> {
 }
 
 function openCache(stateDir: string, registry: SchemaRegistry): DesiredStateCache {
-  return new DesiredStateCache(stateDir, cacheSalt([registry.digest], CACHE_FORMAT));
+  return new DesiredStateCache(stateDir, cacheSalt([registry.digest, cairnVersion()], CACHE_FORMAT));
 }
 
 async function load(

@@ -59,7 +59,8 @@ function parseCarefully(text: string): ParsedFile {
     try {
       docs.push(doc.toJS({ maxAliasCount: parseLimits.maxAliasCount }));
     } catch (err) {
-      const { line, col } = lineCounter.linePos(doc.range[0]);
+      // Point at the document's content, not at the `---` that opens it.
+      const { line, col } = lineCounter.linePos(doc.contents?.range?.[0] ?? doc.range[0]);
       issues.push({
         line, column: col, rule: 'yaml.alias-limit',
         message: `document expands aliases too much (more than ${parseLimits.maxAliasCount} per document, CAIRN_MAX_ALIAS_COUNT): refused as a possible alias bomb (${(err as Error).message.split('\n')[0]})`,

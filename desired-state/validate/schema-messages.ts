@@ -3,21 +3,24 @@ import type { PathSegment } from '../parse/locate.js';
 import { closestName, didYouMean } from './closest-name.js';
 import type { DocIssue } from './doc-issue.js';
 import { formatHelp } from './formats.js';
+import { describeAlternatives, pickAlternatives, within } from './schema-alternatives.js';
+import { conditionOf } from './schema-conditions.js';
 
 const NAME_RULES = "letters, digits, '.', '_' and '-', starting and ending with a letter or digit, at most 63 characters";
 
 /** Turns ajv's errors for one document into messages a person understands, one per real problem. */
-export function schemaIssues(kind: string, errors: readonly ErrorObject[]): DocIssue[] {
+export function schemaIssues(kind: string, allErrors: readonly ErrorObject[]): DocIssue[] {
+  const errors = withoutTypoEchoes(pickAlternatives(allErrors));
   // oneOf/anyOf/if report "must match a schema" on top of the precise errors beneath them; keep
   // them only when nothing more precise was said about the same place.
   const precise = errors.filter((e) => !['oneOf', 'anyOf', 'if', 'not'].includes(e.keyword));
   const kept = errors.filter(
-    (e) => !['oneOf', 'anyOf', 'if'].includes(e.keyword) || !precise.some((p) => p.instancePath.startsWith(e.instancePath)),
+    (e) => !['oneOf', 'anyOf', 'if'].includes(e.keyword) || !precise.some((p) => within(p.instancePath, e.instancePath)),
   );
   const seen = new Set<string>();
   const out: DocIssue[] = [];
   for (const e of kept) {
-    const issue = toIssue(kind, e);
+    const issue = toIssue(kind, e, conditionOf(e, allErrors));
     const key = `${issue.path.join('/')}|${issue.message}`;
     if (!seen.has(key)) {
       seen.add(key);
@@ -25,6 +28,21 @@ export function schemaIssues(kind: string, errors: readonly ErrorObject[]): DocI
     }
   }
   return out;
+}
+
+/**
+ * A misspelt required field is one mistake, not two: `servceOffering` is reported as unknown (with
+ * "did you mean serviceOffering?"), and the "missing serviceOffering" that follows from it is dropped.
+ */
+function withoutTypoEchoes(errors: readonly ErrorObject[]): ErrorObject[] {
+  const guessed = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const props = Object.keys(((e.parentSchema as Record<string, unknown>)?.properties as object) ?? {});
+    const guess = closestName(String((e.params as Record<string, unknown>).additionalProperty), props);
+    if (guess) guessed.add(`${e.instancePath}\0${guess}`);
+  }
+  return errors.filter((e) => e.keyword !== 'required' || !guessed.has(`${e.instancePath}\0${String((e.params as Record<string, unknown>).missingProperty)}`));
 }
 
 function pointerToPath(pointer: string): PathSegment[] {
@@ -49,7 +67,8 @@ function show(value: unknown): string {
   return String(value);
 }
 
-function toIssue(kind: string, e: ErrorObject): DocIssue {
+/** `when` is the condition of the if/then that raised the error, if any ("scope is Cluster"). */
+function toIssue(kind: string, e: ErrorObject, when?: string): DocIssue {
   const path = pointerToPath(e.instancePath);
   const at = where(path);
   const p = e.params as Record<string, unknown>;
@@ -70,7 +89,7 @@ function toIssue(kind: string, e: ErrorObject): DocIssue {
       };
     }
     case 'required':
-      return { path: [...path], target: 'key', rule: 'schema.required', message: `missing required field "${String(p.missingProperty)}" in ${at}` };
+      return { path: [...path], target: 'key', rule: 'schema.required', message: `missing required field "${String(p.missingProperty)}" in ${at}${when ? ` (required when ${when})` : ''}` };
     case 'enum': {
       const allowed = (p.allowedValues as unknown[]).map(String);
       return { path, rule: 'schema.enum', message: `${at} must be one of ${allowed.join(', ')} (got ${show(e.data)})${typeof e.data === 'string' ? didYouMean(e.data, allowed) : ''}` };
@@ -90,10 +109,13 @@ function toIssue(kind: string, e: ErrorObject): DocIssue {
       return { path, rule: 'schema.pattern', message: `${at} ${show(e.data)} does not have the expected form (${String(p.pattern)})` };
     case 'false schema':
       // The schemas forbid a field in some combinations (an L2 network has no cidr; icmp rules have no ports).
+      if (when) return { path, target: 'key', rule: 'schema.not-allowed', message: `${at} is not allowed when ${when}` };
       return { path, target: 'key', rule: 'schema.not-allowed', message: `${at} is not allowed here${(e.parentSchema as { description?: string } | undefined)?.description ? ` (${(e.parentSchema as { description?: string }).description})` : ' with the other values of this mapping'}` };
     case 'oneOf':
-    case 'anyOf':
-      return { path, rule: 'schema.alternatives', message: `${at} does not match any of the allowed forms` };
+    case 'anyOf': {
+      const forms = describeAlternatives(e);
+      return { path, rule: 'schema.alternatives', message: forms ? `${at} must be ${forms} (got ${show(e.data)})` : `${at} does not match any of the allowed forms` };
+    }
     default:
       return { path, rule: `schema.${e.keyword}`, message: `${at} ${e.message ?? 'is invalid'}${e.data !== undefined && typeof e.data !== 'object' ? ` (got ${show(e.data)})` : ''}` };
   }

@@ -1,3 +1,4 @@
+import type { ErrorObject } from 'ajv';
 import { API_VERSION, KINDS, type Kind } from '../model.js';
 import { closestName } from './closest-name.js';
 import type { DocIssue } from './doc-issue.js';
@@ -27,7 +28,8 @@ export function validateDocument(value: unknown, index: number, registry: Schema
     rec.issues.push({ path: [], rule: 'document.not-mapping', message: 'a document must be a mapping with apiVersion, kind, metadata and spec' });
     return rec;
   }
-  if (value.apiVersion !== API_VERSION) {
+  const badApiVersion = value.apiVersion !== API_VERSION;
+  if (badApiVersion) {
     rec.issues.push(
       value.apiVersion === undefined
         ? { path: [], rule: 'document.api-version', message: `missing apiVersion: every document starts with apiVersion: ${API_VERSION}` }
@@ -38,7 +40,11 @@ export function validateDocument(value: unknown, index: number, registry: Schema
   const metadata = isObject(value.metadata) ? value.metadata : undefined;
   if (typeof metadata?.name === 'string') rec.name = metadata.name;
   if (typeof kind !== 'string') {
-    rec.issues.push({ path: kind === undefined ? [] : ['kind'], rule: 'kind.missing', message: `missing kind: one of ${KINDS.join(', ')}` });
+    rec.issues.push(
+      kind === undefined
+        ? { path: [], rule: 'kind.missing', message: `missing kind: one of ${KINDS.join(', ')}` }
+        : { path: ['kind'], rule: 'kind.missing', message: `kind must be a string naming one of ${KINDS.join(', ')} (got ${describeValue(kind)})` },
+    );
     return rec;
   }
   const schema = registry.kinds.get(kind);
@@ -48,7 +54,11 @@ export function validateDocument(value: unknown, index: number, registry: Schema
     return rec;
   }
   rec.kind = kind as Kind;
-  if (!schema.validate(value)) rec.issues.push(...schemaIssues(kind, schema.validate.errors ?? []));
+  if (!schema.validate(value)) {
+    // Every schema pins apiVersion too; the envelope check above has already said it, better.
+    const errors = (schema.validate.errors ?? []).filter((e) => !badApiVersion || !isAboutApiVersion(e));
+    rec.issues.push(...schemaIssues(kind, errors));
+  }
 
   if (schema.scope === 'tenant' && metadata) {
     const account = typeof metadata.account === 'string' ? metadata.account : undefined;
@@ -63,4 +73,15 @@ export function validateDocument(value: unknown, index: number, registry: Schema
   }
   rec.valid = rec.issues.length === 0;
   return rec;
+}
+
+function isAboutApiVersion(e: ErrorObject): boolean {
+  return e.instancePath === '/apiVersion' || (e.instancePath === '' && e.keyword === 'required' && (e.params as { missingProperty?: string }).missingProperty === 'apiVersion');
+}
+
+function describeValue(v: unknown): string {
+  if (Array.isArray(v)) return 'a list';
+  if (v === null) return 'null';
+  if (typeof v === 'object') return 'a mapping';
+  return JSON.stringify(v);
 }

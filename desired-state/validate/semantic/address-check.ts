@@ -1,6 +1,6 @@
 import type { Resource } from '../../model.js';
 import { intToIpv4, ipv4ToInt, isIpv4, parseCidr } from '../formats.js';
-import { specOf, type PendingIssue, type ResourceIndex } from './context.js';
+import { listOf, specOf, type PendingIssue, type ResourceIndex } from './context.js';
 
 interface Subnet { first: number; last: number; cidr: string }
 
@@ -25,8 +25,8 @@ export function checkAddresses(index: ResourceIndex): PendingIssue[] {
   // The gateway, then each VM's IP, claim an address of their network.
   const taken = new Map<Resource, Map<number, { resource: Resource; path: (string | number)[] }>>();
 
-  const byTenantZone = new Map<string, { r: Resource; s: Subnet }[]>();
-  for (const net of index.kind('Network')) {
+  const byTenantZone = new Map<string, { r: Resource; s: Subnet; order: number }[]>();
+  for (const [order, net] of index.kind('Network').entries()) {
     const spec = specOf(net);
     const s = subnet(spec.cidr);
     if (!s) continue;
@@ -40,11 +40,14 @@ export function checkAddresses(index: ResourceIndex): PendingIssue[] {
       } else {
         claims.set(gw, { resource: net, path: ['spec', 'gateway'] });
       }
+    } else if (spec.gateway === undefined && s.last - s.first >= 3) {
+      // Without a gateway the network takes its cidr's first host address: a VM cannot have it either.
+      claims.set(s.first + 1, { resource: net, path: ['spec', 'cidr'] });
     }
-    const key = `${net.tenant ?? ''}\0${String(spec.zone)}`;
+    const key = `${net.tenantType ?? ''}\0${net.tenant ?? ''}\0${String(spec.zone)}`;
     let list = byTenantZone.get(key);
     if (!list) byTenantZone.set(key, (list = []));
-    list.push({ r: net, s });
+    list.push({ r: net, s, order });
   }
 
   for (const list of byTenantZone.values()) {
@@ -53,12 +56,14 @@ export function checkAddresses(index: ResourceIndex): PendingIssue[] {
     for (let i = 1; i < list.length; i++) {
       const cur = list[i]!;
       if (widest && cur.s.first <= widest.s.last) {
+        // Reported on the later declaration, as duplicates are: the one most likely just added.
+        const [later, earlier] = cur.order > widest.order ? [cur, widest] : [widest, cur];
         out.push({
-          resource: cur.r,
+          resource: later.r,
           path: ['spec', 'cidr'],
           rule: 'address.cidr-overlap',
-          message: `cidr ${cur.s.cidr} overlaps ${widest.s.cidr} of network ${widest.r.name} (declared at {related}); one ${cur.r.tenantType ?? 'tenant'}'s networks in a zone must not overlap`,
-          related: { resource: widest.r, path: ['spec', 'cidr'] },
+          message: `cidr ${later.s.cidr} overlaps ${earlier.s.cidr} of network ${earlier.r.name} (declared at {related}); one ${later.r.tenantType ?? 'tenant'}'s networks in a zone must not overlap`,
+          related: { resource: earlier.r, path: ['spec', 'cidr'] },
         });
       }
       if (!widest || cur.s.last > widest.s.last) widest = cur;
@@ -86,7 +91,11 @@ export function checkAddresses(index: ResourceIndex): PendingIssue[] {
       const claims = taken.get(net)!;
       const prev = claims.get(ip);
       if (prev) {
-        const what = prev.resource === net ? `the gateway of network ${net.name}` : `already used by ${prev.resource.kind} ${prev.resource.name}`;
+        const what = prev.resource !== net
+          ? `already used by ${prev.resource.kind} ${prev.resource.name}`
+          : prev.path[1] === 'cidr'
+            ? `the gateway of network ${net.name} (the first address of its cidr, as it sets no gateway)`
+            : `the gateway of network ${net.name}`;
         out.push({ resource: vm, path, rule: 'address.ip-duplicate', message: `ip ${nic.ip} is ${what} (at {related}); an address is used once per network`, related: prev });
         return;
       }
@@ -103,7 +112,7 @@ function checkPublicIps(index: ResourceIndex): PendingIssue[] {
   const rangesByZone = new Map<Resource, { first: number; last: number; text: string }[]>();
   for (const zone of index.kind('Zone')) {
     const ranges: { first: number; last: number; text: string }[] = [];
-    (specOf(zone).publicIpRanges ?? []).forEach((r: Record<string, unknown>, i: number) => {
+    (listOf(specOf(zone).publicIpRanges) as (Record<string, unknown> | null)[]).forEach((r, i) => {
       if (typeof r?.startIp !== 'string' || typeof r?.endIp !== 'string' || !isIpv4(r.startIp) || !isIpv4(r.endIp)) return;
       const first = ipv4ToInt(r.startIp);
       const last = ipv4ToInt(r.endIp);

@@ -1,5 +1,5 @@
 import type { Resource } from '../../model.js';
-import { specOf, type PendingIssue, type ResourceIndex } from './context.js';
+import { numberOf, specOf, stringsOf, type PendingIssue, type ResourceIndex } from './context.js';
 
 interface HostFit {
   host: Resource;
@@ -8,9 +8,19 @@ interface HostFit {
   memory?: number;
   cpuOvercommit: number;
   memoryOvercommit: number;
-  tags: Set<string>;
-  storageTags: Set<string>[];
+  tags: TagSet;
+  storageTags: TagSet[];
 }
+
+/** Tags as declared; undefined when the field holds something that is not a list. */
+type TagSet = Set<string> | undefined;
+
+/**
+ * Unreadable tags (`tags: 42`) are the schema's error; here they match any tag, so that one mistake
+ * does not also make every VM that needs the tag "fit nowhere".
+ */
+const tagSet = (v: unknown): TagSet => (v === undefined || Array.isArray(v) ? new Set(stringsOf(v)) : undefined);
+const hasAll = (set: TagSet, wanted: readonly string[]): boolean => set === undefined || wanted.every((t) => set.has(t));
 
 /**
  * A VM whose offering no host of its zone could ever run, even empty: larger than every host
@@ -19,23 +29,23 @@ interface HostFit {
  */
 export function checkCapacity(index: ResourceIndex): PendingIssue[] {
   const hostsByZone = new Map<Resource, HostFit[]>();
-  const zoneStorage = new Map<Resource, Set<string>[]>();
+  const zoneStorage = new Map<Resource, TagSet[]>();
   for (const ps of index.kind('PrimaryStorage')) {
     if (specOf(ps).scope !== 'Zone') continue;
     const zone = index.resolve(ps, 'Zone', specOf(ps).zone);
     if (!zone) continue;
     let l = zoneStorage.get(zone);
     if (!l) zoneStorage.set(zone, (l = []));
-    l.push(new Set(specOf(ps).tags ?? []));
+    l.push(tagSet(specOf(ps).tags));
   }
-  const clusterStorage = new Map<Resource, Set<string>[]>();
+  const clusterStorage = new Map<Resource, TagSet[]>();
   for (const ps of index.kind('PrimaryStorage')) {
     if (specOf(ps).scope === 'Zone') continue;
     const cluster = index.resolve(ps, 'Cluster', specOf(ps).cluster);
     if (!cluster) continue;
     let l = clusterStorage.get(cluster);
     if (!l) clusterStorage.set(cluster, (l = []));
-    l.push(new Set(specOf(ps).tags ?? []));
+    l.push(tagSet(specOf(ps).tags));
   }
   for (const host of index.kind('Host')) {
     const cluster = index.resolve(host, 'Cluster', specOf(host).cluster);
@@ -46,11 +56,12 @@ export function checkCapacity(index: ResourceIndex): PendingIssue[] {
     const oc = specOf(cluster).overcommit ?? {};
     let l = hostsByZone.get(zone);
     if (!l) hostsByZone.set(zone, (l = []));
+    // A capacity that is not a number is the schema's to report; here it counts as not declared.
     l.push({
       host,
-      cores: s.cpuCores, mhz: s.cpuMhz, memory: s.memoryMiB,
-      cpuOvercommit: Number(oc.cpu ?? 1), memoryOvercommit: Number(oc.memory ?? 1),
-      tags: new Set(s.tags ?? []),
+      cores: numberOf(s.cpuCores), mhz: numberOf(s.cpuMhz), memory: numberOf(s.memoryMiB),
+      cpuOvercommit: Math.max(1, numberOf(oc.cpu) ?? 1), memoryOvercommit: Math.max(1, numberOf(oc.memory) ?? 1),
+      tags: tagSet(s.tags),
       storageTags: [...(clusterStorage.get(cluster) ?? []), ...(zoneStorage.get(zone) ?? [])],
     });
   }
@@ -77,14 +88,14 @@ export function checkCapacity(index: ResourceIndex): PendingIssue[] {
 
 function whyNothingFits(o: Record<string, any>, hosts: HostFit[], zone: string): string | null {
   if (hosts.length === 0) return `zone ${zone} has no hosts`;
-  const cores = Number(o.cpuCores ?? 0);
-  const mhz = Number(o.cpuMhz ?? 0);
-  const mem = Number(o.memoryMiB ?? 0);
-  const hostTags: string[] = o.hostTags ?? [];
-  const storageTags: string[] = o.storageTags ?? [];
-  const tagged = hosts.filter((h) => hostTags.every((t) => h.tags.has(t)));
+  const cores = numberOf(o.cpuCores) ?? 0;
+  const mhz = numberOf(o.cpuMhz) ?? 0;
+  const mem = numberOf(o.memoryMiB) ?? 0;
+  const hostTags = stringsOf(o.hostTags);
+  const storageTags = stringsOf(o.storageTags);
+  const tagged = hosts.filter((h) => hasAll(h.tags, hostTags));
   if (tagged.length === 0) return `no host has the host tags [${hostTags.join(', ')}]`;
-  const stored = tagged.filter((h) => storageTags.length === 0 || h.storageTags.some((s) => storageTags.every((t) => s.has(t))));
+  const stored = tagged.filter((h) => storageTags.length === 0 || h.storageTags.some((s) => hasAll(s, storageTags)));
   if (stored.length === 0) return `no host with host tags [${hostTags.join(', ')}] reaches primary storage tagged [${storageTags.join(', ')}]`;
   const fits = (h: HostFit) =>
     (h.cores === undefined || cores <= h.cores * h.cpuOvercommit) &&

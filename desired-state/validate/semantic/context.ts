@@ -13,6 +13,21 @@ export type SemanticCheck = (ctx: ResourceIndex) => PendingIssue[];
 
 export const specOf = (r: Resource): Record<string, any> => (r.doc.spec ?? {}) as Record<string, any>;
 
+/*
+ * The checks also run on documents the schema rejected (so that one mistake does not hide the
+ * others), where any field may hold any YAML value: read lists and numbers through these, never
+ * trust their shape. `tags: 42` is the schema's to report, not a TypeError that aborts the load.
+ */
+
+/** The list a field holds, or an empty one when it holds something else. */
+export const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/** The strings of a list field (tags, names), ignoring anything else. */
+export const stringsOf = (v: unknown): string[] => listOf(v).filter((x): x is string => typeof x === 'string');
+
+/** A finite number, or undefined for anything else. */
+export const numberOf = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
 /**
  * Every resource of a revision, indexed for the cross-document checks. Nested maps (kind → tenant →
  * name) rather than joined string keys: a quarter of a million lookups allocate nothing.
@@ -27,7 +42,7 @@ export class ResourceIndex {
     for (const r of resources) {
       let tenants = this.tree.get(r.kind);
       if (!tenants) this.tree.set(r.kind, (tenants = new Map()));
-      const t = r.tenant ?? '';
+      const t = ownerKey(r);
       let names = tenants.get(t);
       if (!names) tenants.set(t, (names = new Map()));
       const first = names.get(r.name);
@@ -46,8 +61,9 @@ export class ResourceIndex {
     return this.byKind.get(kind) ?? [];
   }
 
-  get(kind: Kind, tenant: string | undefined, name: string): Resource | undefined {
-    return this.tree.get(kind)?.get(tenant ?? '')?.get(name);
+  /** `owner` is an `ownerKey`; undefined for global kinds. */
+  get(kind: Kind, owner: string | undefined, name: string): Resource | undefined {
+    return this.tree.get(kind)?.get(owner ?? '')?.get(name);
   }
 
   /** Every resource of that kind and name, whatever its tenant (for cross-tenant diagnosis). */
@@ -67,11 +83,19 @@ export class ResourceIndex {
    */
   resolve(from: Resource, kind: Kind, name: unknown): Resource | undefined {
     if (typeof name !== 'string') return undefined;
-    const own = (from.tenant !== undefined ? this.get(kind, from.tenant, name) : undefined) ?? this.get(kind, undefined, name);
+    const own = (from.tenant !== undefined ? this.get(kind, ownerKey(from), name) : undefined) ?? this.get(kind, undefined, name);
     if (own || kind !== 'Network') return own;
     const shared = this.named(kind, name).filter(isShared);
     return shared.length === 1 ? shared[0] : undefined;
   }
+}
+
+/**
+ * Who owns a resource, as an index key: an account and a project may share a name and are still
+ * two tenants ("account:acme" and "project:acme"); '' for global kinds.
+ */
+export function ownerKey(r: Pick<Resource, 'tenant' | 'tenantType'>): string {
+  return r.tenant === undefined ? '' : `${r.tenantType ?? 'account'}:${r.tenant}`;
 }
 
 export function isShared(r: Resource): boolean {

@@ -2,10 +2,7 @@ import { specOf, type PendingIssue, type ResourceIndex } from './context.js';
 
 const CAPACITY = ['cpuCores', 'cpuMhz', 'memoryMiB'] as const;
 
-/**
- * Infrastructure consistency: a simulated host has nothing to observe, so its capacity must be
- * declared; a primary storage's scope names the matching parent.
- */
+/** Infrastructure consistency: a simulated host has nothing to observe, so its capacity must be declared. */
 export function checkInfrastructure(index: ResourceIndex): PendingIssue[] {
   const out: PendingIssue[] = [];
   for (const host of index.kind('Host')) {
@@ -22,14 +19,8 @@ export function checkInfrastructure(index: ResourceIndex): PendingIssue[] {
       });
     }
   }
-  for (const ps of index.kind('PrimaryStorage')) {
-    const s = specOf(ps);
-    const scope = s.scope ?? 'Cluster';
-    if (scope === 'Cluster' && s.cluster === undefined) {
-      out.push({ resource: ps, path: ['spec', 'scope'], rule: 'storage.scope', message: 'a Cluster-scoped primary storage names its cluster (spec.cluster)' });
-    } else if (scope === 'Zone' && s.zone === undefined) {
-      out.push({ resource: ps, path: ['spec', 'scope'], rule: 'storage.scope', message: 'a Zone-scoped primary storage names its zone (spec.zone)' });
-    }
-  }
+  // A primary storage's scope naming its parent (Cluster → cluster, Zone → zone) is the schema's
+  // if/then now (schema.required "... required when scope is Cluster"); checking it here as well
+  // reported every such mistake twice.
   return out;
 }

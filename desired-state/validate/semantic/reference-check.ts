@@ -1,6 +1,7 @@
 import { closestName } from '../closest-name.js';
 import { referencesOf } from '../references.js';
-import { isShared, type PendingIssue, type ResourceIndex } from './context.js';
+import { schemaRegistry } from '../schema-registry.js';
+import { isShared, ownerKey, type PendingIssue, type ResourceIndex } from './context.js';
 
 /**
  * Every reference resolves to a resource of the right kind, and a tenant references only its own
@@ -28,7 +29,7 @@ export function checkReferences(index: ResourceIndex): PendingIssue[] {
       if (ref.kind === 'Domain' && ref.name === 'ROOT') continue;
       if (index.resolve(r, ref.kind, ref.name)) continue;
       const sameName = index.named(ref.kind, ref.name);
-      const elsewhere = sameName.filter((o) => o.tenant !== r.tenant && !isShared(o));
+      const elsewhere = sameName.filter((o) => o.tenant !== undefined && ownerKey(o) !== ownerKey(r) && !isShared(o));
       const sharedMany = sameName.filter(isShared).length > 1;
       if (sharedMany) {
         out.push({ resource: r, path: ref.path, rule: 'ref.ambiguous', message: `${ref.kind} "${ref.name}" is ambiguous: several shared networks have that name` });
@@ -40,16 +41,19 @@ export function checkReferences(index: ResourceIndex): PendingIssue[] {
           message: `${ref.kind} "${ref.name}" belongs to ${elsewhere[0]!.tenantType ?? 'tenant'} ${elsewhere[0]!.tenant}, not to ${r.tenantType} ${r.tenant}; a tenant may reference only its own resources, global ones and shared networks`,
         });
       } else {
-        const names = index.kind(ref.kind).filter((o) => !o.tenant || o.tenant === r.tenant || isShared(o)).map((o) => o.name);
+        const names = index.kind(ref.kind).filter((o) => !o.tenant || ownerKey(o) === ownerKey(r) || isShared(o)).map((o) => o.name);
         const guess = closestName(ref.name, names);
         out.push({
           resource: r,
           path: ref.path,
           rule: 'ref.unresolved',
-          message: `no ${ref.kind} named "${ref.name}"${r.tenant && ref.kind !== 'Zone' ? ` visible to ${r.tenantType} ${r.tenant}` : ''}${guess ? `; did you mean ${guess}?` : ''}`,
+          // "visible to account acme" only where tenancy narrows the search: every tenant sees all global kinds.
+          message: `no ${ref.kind} named "${ref.name}"${r.tenant && isTenantKind(ref.kind) ? ` visible to ${r.tenantType} ${r.tenant}` : ''}${guess ? `; did you mean ${guess}?` : ''}`,
         });
       }
     }
   }
   return out;
 }
+
+const isTenantKind = (kind: string): boolean => schemaRegistry().kinds.get(kind)?.scope === 'tenant';

@@ -1,6 +1,6 @@
 import type { Resource } from '../../model.js';
 import { parseVlanRange } from '../formats.js';
-import { specOf, type PendingIssue, type ResourceIndex } from './context.js';
+import { listOf, specOf, type PendingIssue, type ResourceIndex } from './context.js';
 
 /** An explicit guest VLAN lies inside its zone's guest VLAN range, and is used by one network only. */
 export function checkVlans(index: ResourceIndex): PendingIssue[] {
@@ -8,10 +8,12 @@ export function checkVlans(index: ResourceIndex): PendingIssue[] {
   const used = new Map<string, Resource>();
   for (const net of index.kind('Network')) {
     const vlan = specOf(net).vlan;
-    if (typeof vlan !== 'number') continue;
+    // Outside 1..4094 is not a VLAN at all: the schema says so, and saying "outside the zone's
+    // range" too would report one mistake twice.
+    if (typeof vlan !== 'number' || vlan < 1 || vlan > 4094) continue;
     const zone = index.resolve(net, 'Zone', specOf(net).zone);
     if (!zone) continue;
-    const pnets: Record<string, any>[] = specOf(zone).physicalNetworks ?? [];
+    const pnets = listOf(specOf(zone).physicalNetworks).filter((p): p is Record<string, any> => typeof p === 'object' && p !== null);
     const guest = pnets.filter((p) => !Array.isArray(p.trafficTypes) || p.trafficTypes.includes('Guest'));
     const ranges = guest.map((p) => (typeof p.vlanRange === 'string' ? { text: p.vlanRange, r: parseVlanRange(p.vlanRange) } : undefined)).filter((x) => x?.r);
     if (!ranges.some((x) => vlan >= x!.r!.from && vlan <= x!.r!.to)) {
