@@ -4,14 +4,17 @@ import { RepositoryError } from './errors/repository-error.js';
 import { findGitDirs } from './source/git-dirs.js';
 import { analyseFile } from './analyse-file.js';
 import { cairnVersion } from './cairn-version.js';
-import { cacheSalt, DesiredStateCache, type BlobEntry } from './cache/desired-state-cache.js';
+import { cacheSalt, DesiredStateCache, type BlobEntry, type BlobMeta } from './cache/desired-state-cache.js';
+import { planIncremental, type IncrementalPlan } from './incremental-base.js';
+import { byPosition, locateIssues, type SitedIssue } from './locate-issues.js';
+import { readAhead } from './read-ahead.js';
 import type { DesiredModel, LoadResult, Resource, ValidationIssue } from './model.js';
-import { SourceLocator } from './parse/locate.js';
 import { openGitSource } from './source/git-source.js';
 import type { DesiredStateSource, SourceFile } from './source/source.js';
 import { openWorktreeSource } from './source/worktree-source.js';
 import { semanticChecks } from './validate/semantic/all-checks.js';
-import { ResourceIndex, type PendingIssue } from './validate/semantic/context.js';
+import { checkClaims } from './validate/semantic/claims-check.js';
+import { ownerKey, ResourceIndex, type Claim, type PendingIssue } from './validate/semantic/context.js';
 import { schemaRegistry, type SchemaRegistry } from './validate/schema-registry.js';
 
 export interface LoadOptions {
@@ -23,21 +26,6 @@ export interface LoadOptions {
   worktree?: boolean;
   /** Cache folder; default `<repo>/.cairn` (or $CAIRN_STATE_DIR). `false` disables the cache. */
   stateDir?: string | false;
-}
-
-const READ_AHEAD = 16;
-
-async function* readAhead(source: DesiredStateSource, files: readonly SourceFile[], window: number): AsyncGenerator<[SourceFile, Uint8Array]> {
-  const pending: Promise<Uint8Array>[] = [];
-  let next = 0;
-  const fill = () => {
-    while (next < files.length && pending.length < window) pending.push(source.read(files[next++]!));
-  };
-  for (let i = 0; i < files.length; i++) {
-    fill();
-    const raw = await pending.shift()!;
-    yield [files[i]!, raw];
-  }
 }
 
 /**
@@ -66,25 +54,38 @@ export async function loadDesiredState(opts: LoadOptions): Promise<LoadResult> {
   const registry = schemaRegistry();
   const stateDir = opts.stateDir === false ? undefined : opts.stateDir ?? defaultStateDir(opts.repo);
   const cache = stateDir ? openCache(stateDir, registry) : undefined;
-  try {
-    const source = opts.worktree
-      ? await openWorktreeSource(opts.repo)
-      : await openGitSource(opts.repo, opts.rev ?? 'HEAD', cache?.treeListings);
-    return await load(source, registry, cache, () => openCache(stateDir!, registry));
-  } finally {
-    await cache?.close();
-  }
+  const source = opts.worktree
+    ? await openWorktreeSource(opts.repo)
+    : await openGitSource(opts.repo, opts.rev ?? 'HEAD', cache?.treeListings);
+  return load(source, registry, cache);
 }
 
+/**
+ * One cache handle per state folder for the life of the process: the controller loads revision
+ * after revision, and a model decodes its documents after the load returned. Opening and closing
+ * an lmdb environment around every load would cost more and race with those late reads.
+ */
+const openCaches = new Map<string, DesiredStateCache>();
+
 function openCache(stateDir: string, registry: SchemaRegistry): DesiredStateCache {
-  return new DesiredStateCache(stateDir, cacheSalt([registry.digest, cairnVersion()], CACHE_FORMAT));
+  const salt = cacheSalt([registry.digest, cairnVersion()], CACHE_FORMAT);
+  const key = `${path.resolve(stateDir)}\0${salt}`;
+  let cache = openCaches.get(key);
+  if (!cache) openCaches.set(key, (cache = new DesiredStateCache(stateDir, salt)));
+  return cache;
+}
+
+/** Closes every cache this process opened (tests, and a controller shutting down). */
+export async function closeDesiredStateCaches(): Promise<void> {
+  const all = [...openCaches.values()];
+  openCaches.clear();
+  await Promise.all(all.map((c) => c.close()));
 }
 
 async function load(
   source: DesiredStateSource,
   registry: SchemaRegistry,
   cache: DesiredStateCache | undefined,
-  reopenCache: () => DesiredStateCache,
 ): Promise<LoadResult> {
   const known = cache?.getRevision(source.treeId);
   if (known) {
@@ -92,7 +93,7 @@ async function load(
     // only if someone asks for the model.
     const files = known.files.map(([path, oid]) => ({ path, oid }));
     return {
-      model: lazyModel(source.revision, files, reopenCache),
+      model: lazyModel(source.revision, files, cache!),
       errors: known.errors,
       valid: known.errors.length === 0,
       stats: { files: files.length, documents: known.documents, bytes: known.bytes, parsedFiles: 0, revisionCacheHit: true },
@@ -100,41 +101,163 @@ async function load(
   }
 
   const files = await source.listFiles();
-  const entries = new Map<string, BlobEntry>();
+  // Every file analysed on its own (parse, schema): from the cache, or now.
+  const fresh = new Map<string, BlobEntry>();
+  const metas = new Map<string, BlobMeta>();
   const misses: SourceFile[] = [];
   for (const file of files) {
-    const hit = cache?.getBlob(file.oid);
-    if (hit) entries.set(file.path, hit);
+    const meta = cache?.getBlobMeta(file.oid);
+    if (meta) metas.set(file.path, meta);
     else misses.push(file);
   }
-  // Reads run ahead of parsing so the CPU never waits for the object store.
-  for await (const [file, raw] of readAhead(source, misses, READ_AHEAD)) {
+  for await (const [file, raw] of readAhead(source, misses)) {
     const entry = analyseFile(raw, registry);
-    cache?.putBlob(file.oid, entry);
-    entries.set(file.path, entry);
+    const meta = blobMeta(entry);
+    cache?.putBlob(file.oid, entry, meta);
+    fresh.set(file.path, entry);
+    metas.set(file.path, meta);
   }
+  const entryOf = (f: SourceFile): BlobEntry | undefined => fresh.get(f.path) ?? cache?.getBlob(f.oid);
+  const metaOf = (f: SourceFile): BlobMeta => metas.get(f.path)!;
+
+  const plan = cache ? await planIncremental(source, files, metaOf, cache) : undefined;
+  const checked = (plan && checkTenants(files, entryOf, metaOf, plan)) ?? checkAll(files, entryOf);
+
+  // File-local errors: kept from the base for unchanged files, read from the analysis otherwise.
+  const fileErrors: ValidationIssue[] = plan && checked.incremental ? plan.base.fileErrors.filter((e) => !plan.changed.has(e.file)) : [];
+  for (const f of files) {
+    if (plan && checked.incremental && !plan.changed.has(f.path)) continue;
+    for (const i of entryOf(f)?.issues ?? []) fileErrors.push({ file: f.path, ...i });
+  }
+
+  const scoped = new Map<string, ValidationIssue[]>(plan && checked.incremental ? plan.base.scoped.filter(([scope]) => !checked.rechecked(scope)) : []);
+  const located = await locateIssues(checked.issues.map((i) => i.issue), source, files);
+  checked.issues.forEach(({ scope }, k) => {
+    let list = scoped.get(scope);
+    if (!list) scoped.set(scope, (list = []));
+    list.push(located[k]!);
+  });
+  const claims = new Map<string, Claim[]>(plan && checked.incremental ? plan.base.claims.filter(([scope]) => !checked.rechecked(scope)) : []);
+  for (const c of checked.claims) {
+    let list = claims.get(c.scope);
+    if (!list) claims.set(c.scope, (list = []));
+    list.push(c);
+  }
+  const collisions = checkClaims([...claims.values()].flat()).map(
+    ({ claim: c, first, message }): SitedIssue => ({
+      site: { file: c.file, docIndex: c.docIndex, path: c.path },
+      kind: c.kind,
+      name: c.name,
+      rule: c.rule,
+      message,
+      related: { file: first.file, docIndex: first.docIndex, path: first.path },
+    }),
+  );
+
+  const errors = [...fileErrors, ...[...scoped.values()].flat(), ...(await locateIssues(collisions, source, files))].sort(byPosition);
+  let documents = 0;
   let bytes = 0;
-  for (const e of entries.values()) bytes += e.bytes;
-
-  const errors: ValidationIssue[] = [];
-  for (const [file, entry] of entries) for (const i of entry.issues) errors.push({ file, ...i });
-
-  const resources = toResources(files, (f) => entries.get(f.path));
-  const index = new ResourceIndex(resources);
-  const pending: PendingIssue[] = [];
-  for (const check of semanticChecks) pending.push(...check(index));
-  errors.push(...(await locateAll(pending, source, files)));
-  errors.sort(byPosition);
-
-  const documents = resources.length;
-  cache?.putRevision(source.treeId, { files: files.map((f) => [f.path, f.oid]), errors, documents, bytes });
+  let shared = false;
+  for (const f of files) {
+    const m = metaOf(f);
+    documents += m.documents;
+    bytes += m.bytes;
+    shared ||= m.shared;
+  }
+  cache?.putRevision(source.treeId, {
+    files: files.map((f) => [f.path, f.oid]),
+    errors,
+    fileErrors,
+    scoped: [...scoped],
+    claims: [...claims],
+    shared,
+    documents,
+    bytes,
+  });
+  cache?.setLastTree(source.treeId);
   await cache?.flush();
   return {
-    model: { revision: source.revision, resources },
+    model: checked.resources && !checked.incremental ? { revision: source.revision, resources: checked.resources } : lazyModel(source.revision, files, cache!),
     errors,
     valid: errors.length === 0,
-    stats: { files: files.length, documents, bytes, parsedFiles: misses.length, revisionCacheHit: false },
+    stats: { files: files.length, documents, bytes, parsedFiles: misses.length, revisionCacheHit: false, incremental: checked.incremental },
   };
+}
+
+interface Checked {
+  incremental: boolean;
+  /** True for scopes whose issues and claims this check recomputed. */
+  rechecked(scope: string): boolean;
+  issues: { scope: string; issue: SitedIssue }[];
+  claims: Claim[];
+  /** Every resource, when the check loaded them all. */
+  resources?: Resource[];
+}
+
+/** The cross-document checks over every resource of the revision. */
+function checkAll(files: readonly SourceFile[], entryOf: (f: SourceFile) => BlobEntry | undefined): Checked {
+  const resources = toResources(files, entryOf);
+  return { incremental: false, rechecked: () => true, resources, ...runChecks(resources) };
+}
+
+/**
+ * The cross-document checks over the global resources and the affected tenants' only. Undefined
+ * when the result could depend on other tenants after all: a reference that does not resolve is
+ * explained by looking at every tenant ("it belongs to account X"), so that case runs in full.
+ */
+function checkTenants(
+  files: readonly SourceFile[],
+  entryOf: (f: SourceFile) => BlobEntry | undefined,
+  metaOf: (f: SourceFile) => BlobMeta,
+  plan: IncrementalPlan,
+): Checked | undefined {
+  // Global resources are loaded to resolve references, but none changed (or this would be a full
+  // check), so their issues are the base's; only the affected tenants are re-checked.
+  const load = (scope: string) => scope === '' || plan.affected.has(scope);
+  const recheck = (scope: string) => plan.affected.has(scope);
+  const resources = toResources(files.filter((f) => metaOf(f).scopes.some(load)), entryOf, load);
+  const run = runChecks(resources, recheck);
+  if (run.issues.some((i) => i.issue.rule.startsWith('ref.'))) return undefined;
+  return {
+    incremental: true,
+    rechecked: recheck,
+    issues: run.issues.filter((i) => recheck(i.scope)),
+    claims: run.claims.filter((c) => recheck(c.scope)),
+  };
+}
+
+function runChecks(resources: Resource[], inFocus?: (scope: string) => boolean): Pick<Checked, 'issues' | 'claims'> {
+  const index = new ResourceIndex(resources, inFocus);
+  const issues: Checked['issues'] = [];
+  for (const check of semanticChecks) {
+    for (const p of check(index)) issues.push({ scope: p.scope ?? ownerKey(p.resource), issue: sited(p) });
+  }
+  return { issues, claims: index.claims };
+}
+
+function sited(p: PendingIssue): SitedIssue {
+  const { file, docIndex } = p.resource.source;
+  return {
+    site: { file, docIndex, path: p.path, target: p.target },
+    kind: p.resource.kind,
+    name: p.resource.name,
+    rule: p.rule,
+    message: p.message,
+    related: p.related && { file: p.related.resource.source.file, docIndex: p.related.resource.source.docIndex, path: p.related.path },
+  };
+}
+
+function blobMeta(entry: BlobEntry): BlobMeta {
+  const scopes = new Set<string>();
+  let documents = 0;
+  let shared = false;
+  for (const d of entry.docs) {
+    if (!d.kind || typeof d.name !== 'string') continue;
+    documents++;
+    scopes.add(ownerKey(d));
+    shared ||= d.kind === 'Network' && (d.value as { spec?: { type?: unknown } })?.spec?.type === 'Shared';
+  }
+  return { scopes: [...scopes].sort(), shared, documents, bytes: entry.bytes };
 }
 
 /**
@@ -142,13 +265,17 @@ async function load(
  * kept when their identity is readable, so that references to them do not cascade into
  * "not found" errors; they never reach a plan because the revision is invalid.
  */
-function toResources(files: readonly SourceFile[], entryOf: (f: SourceFile) => BlobEntry | undefined): Resource[] {
+function toResources(
+  files: readonly SourceFile[],
+  entryOf: (f: SourceFile) => BlobEntry | undefined,
+  wanted: (scope: string) => boolean = () => true,
+): Resource[] {
   const out: Resource[] = [];
   for (const file of files) {
     const entry = entryOf(file);
     if (!entry) continue;
     for (const d of entry.docs) {
-      if (!d.kind || typeof d.name !== 'string') continue;
+      if (!d.kind || typeof d.name !== 'string' || !wanted(ownerKey(d))) continue;
       out.push({
         kind: d.kind,
         name: d.name,
@@ -162,52 +289,13 @@ function toResources(files: readonly SourceFile[], entryOf: (f: SourceFile) => B
   return out;
 }
 
-/** The loader's own cache handle is closed by then, so reading the documents opens one for the purpose. */
-function lazyModel(revision: string | null, files: readonly SourceFile[], openCache: () => DesiredStateCache): DesiredModel {
+function lazyModel(revision: string | null, files: readonly SourceFile[], cache: DesiredStateCache): DesiredModel {
   let resources: Resource[] | undefined;
   return {
     revision,
     get resources() {
-      if (!resources) {
-        const cache = openCache();
-        resources = toResources(files, (f) => cache.getBlob(f.oid));
-        void cache.close();
-      }
+      resources ??= toResources(files, (f) => cache.getBlob(f.oid));
       return resources;
     },
   };
-}
-
-async function locateAll(
-  pending: PendingIssue[],
-  source: DesiredStateSource,
-  files: readonly SourceFile[],
-): Promise<ValidationIssue[]> {
-  const locators = new Map<string, SourceLocator>();
-  const locatorFor = async (file: string): Promise<SourceLocator> => {
-    let l = locators.get(file);
-    if (!l) {
-      const f = files.find((x) => x.path === file)!;
-      l = new SourceLocator(new TextDecoder().decode(await source.read(f)));
-      locators.set(file, l);
-    }
-    return l;
-  };
-  const out: ValidationIssue[] = [];
-  for (const p of pending) {
-    const { file, docIndex } = p.resource.source;
-    const pos = (await locatorFor(file)).locate(docIndex, p.path, p.target);
-    let message = p.message;
-    if (p.related) {
-      const r = p.related.resource.source;
-      const rp = (await locatorFor(r.file)).locate(r.docIndex, p.related.path);
-      message = message.replace('{related}', `${r.file}:${rp.line}:${rp.column}`);
-    }
-    out.push({ file, line: pos.line, column: pos.column, kind: p.resource.kind, name: p.resource.name, rule: p.rule, message });
-  }
-  return out;
-}
-
-function byPosition(a: ValidationIssue, b: ValidationIssue): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column;
 }

@@ -92,6 +92,8 @@ export interface LoadStats {
   parsedFiles: number;
   /** True when the whole revision's verdict came from the cache. */
   revisionCacheHit: boolean;
+  /** True when only the tenants a commit touched were re-checked against the previous verdict. */
+  incremental?: boolean;
 }
 
 /** Identity of a resource: (kind, tenant, name). Global kinds have an empty tenant. */

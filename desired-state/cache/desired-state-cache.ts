@@ -4,6 +4,7 @@ import path from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import type { ValidationIssue } from '../model.js';
 import type { FileIssue } from '../parse/issue.js';
+import type { Claim } from '../validate/semantic/context.js';
 import type { DocRecord } from '../validate/validate-document.js';
 
 /** What one git blob (one file's bytes) turned into; independent of the file's path. */
@@ -13,10 +14,31 @@ export interface BlobEntry {
   bytes: number;
 }
 
-/** The verdict on a whole revision (a git tree), so an unchanged revision reads no YAML at all. */
+/** What the revision-level checks need to know of a blob without decoding its documents. */
+export interface BlobMeta {
+  /** Owners of its resources ('' for global kinds, `account:NAME`, `project:NAME`). */
+  scopes: string[];
+  /** It declares a Shared network (which any tenant may use: no incremental check across it). */
+  shared: boolean;
+  documents: number;
+  bytes: number;
+}
+
+/**
+ * The verdict on a whole revision (a git tree): an unchanged revision reads no YAML at all, and
+ * the next commit's check starts from it, re-checking only the tenants that commit touched.
+ */
 export interface RevisionEntry {
   files: [path: string, oid: string][];
+  /** Every error, sorted: what a cache hit returns. */
   errors: ValidationIssue[];
+  /** Errors found in single files (syntax, schema), by file. */
+  fileErrors: ValidationIssue[];
+  /** Cross-document errors by scope (see BlobMeta.scopes). */
+  scoped: [scope: string, issues: ValidationIssue[]][];
+  /** Claims on shared pools by scope, to find collisions with a re-checked tenant. */
+  claims: [scope: string, claims: Claim[]][];
+  shared: boolean;
   documents: number;
   bytes: number;
 }
@@ -30,25 +52,43 @@ export class DesiredStateCache {
   private readonly blobs: Database<BlobEntry, string>;
   private readonly revisions: Database<RevisionEntry, string>;
   private readonly trees: Database<[string, string][], string>;
+  private readonly metas: Database<BlobMeta, string>;
+  private readonly pointers: Database<string, string>;
 
   constructor(stateDir: string, private readonly salt: string) {
     fs.mkdirSync(stateDir, { recursive: true });
     // Like .pytest_cache: the state folder ignores itself, so it never dirties the user's repository.
     const ignore = path.join(stateDir, '.gitignore');
     if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '*\n');
-    this.root = open({ path: path.join(stateDir, 'desired-state.lmdb'), maxDbs: 4, noSubdir: false });
+    this.root = open({ path: path.join(stateDir, 'desired-state.lmdb'), maxDbs: 8, noSubdir: false });
     const structured = { sharedStructuresKey: Symbol.for('structures') };
     this.blobs = this.root.openDB<BlobEntry, string>({ name: 'blobs', ...structured });
     this.revisions = this.root.openDB<RevisionEntry, string>({ name: 'revisions', ...structured });
     this.trees = this.root.openDB<[string, string][], string>({ name: 'trees' });
+    this.metas = this.root.openDB<BlobMeta, string>({ name: 'blob-metas', ...structured });
+    this.pointers = this.root.openDB<string, string>({ name: 'pointers' });
   }
 
   getBlob(oid: string): BlobEntry | undefined {
     return this.blobs.get(`${this.salt}:${oid}`);
   }
 
-  putBlob(oid: string, entry: BlobEntry): void {
+  putBlob(oid: string, entry: BlobEntry, meta: BlobMeta): void {
     void this.blobs.put(`${this.salt}:${oid}`, entry);
+    void this.metas.put(`${this.salt}:${oid}`, meta);
+  }
+
+  getBlobMeta(oid: string): BlobMeta | undefined {
+    return this.metas.get(`${this.salt}:${oid}`);
+  }
+
+  /** The tree checked last, a base for the next incremental check when a revision's parent is unknown. */
+  getLastTree(): string | undefined {
+    return this.pointers.get(`${this.salt}:last-tree`);
+  }
+
+  setLastTree(treeId: string): void {
+    void this.pointers.put(`${this.salt}:last-tree`, treeId);
   }
 
   getRevision(treeId: string): RevisionEntry | undefined {

@@ -124,7 +124,6 @@ function checkPublicIps(index: ResourceIndex): PendingIssue[] {
     });
     rangesByZone.set(zone, ranges);
   }
-  const used = new Map<string, Resource>();
   for (const ip of index.kind('PublicIp')) {
     const spec = specOf(ip);
     if (typeof spec.address !== 'string' || !isIpv4(spec.address)) continue;
@@ -137,13 +136,7 @@ function checkPublicIps(index: ResourceIndex): PendingIssue[] {
       out.push({ resource: ip, path: ['spec', 'address'], rule: 'address.public-outside', message: `public IP ${spec.address} is not inside any public IP range of zone ${zone.name} (ranges: ${known})` });
       continue;
     }
-    const key = `${zone.name}/${intToIpv4(n)}`;
-    const prev = used.get(key);
-    if (prev) {
-      out.push({ resource: ip, path: ['spec', 'address'], rule: 'address.public-duplicate', message: `public IP ${spec.address} is already taken by PublicIp ${prev.tenant}/${prev.name} (at {related})`, related: { resource: prev, path: ['spec', 'address'] } });
-    } else {
-      used.set(key, ip);
-    }
+    index.claim(`publicIp:${zone.name}/${intToIpv4(n)}`, ip, ['spec', 'address'], 'address.public-duplicate', `public IP ${spec.address} is already taken by PublicIp {first} (at {related})`);
   }
   return out;
 }

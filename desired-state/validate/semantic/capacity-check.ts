@@ -47,28 +47,46 @@ export function checkCapacity(index: ResourceIndex): PendingIssue[] {
     if (!l) clusterStorage.set(cluster, (l = []));
     l.push(tagSet(specOf(ps).tags));
   }
+  // 25,000 hosts share a few hundred clusters: resolve each cluster's zone, overcommit and storage once.
+  const clusters = new Map<Resource, { zone: Resource; cpu: number; memory: number; storage: TagSet[] } | null>();
+  const clusterInfo = (cluster: Resource) => {
+    let info = clusters.get(cluster);
+    if (info === undefined) {
+      const pod = index.resolve(cluster, 'Pod', specOf(cluster).pod);
+      const zone = pod && index.resolve(pod, 'Zone', specOf(pod).zone);
+      const oc = specOf(cluster).overcommit ?? {};
+      info = zone
+        ? {
+            zone,
+            cpu: Math.max(1, numberOf(oc.cpu) ?? 1),
+            memory: Math.max(1, numberOf(oc.memory) ?? 1),
+            storage: [...(clusterStorage.get(cluster) ?? []), ...(zoneStorage.get(zone) ?? [])],
+          }
+        : null;
+      clusters.set(cluster, info);
+    }
+    return info;
+  };
   for (const host of index.kind('Host')) {
     const cluster = index.resolve(host, 'Cluster', specOf(host).cluster);
-    const pod = cluster && index.resolve(cluster, 'Pod', specOf(cluster).pod);
-    const zone = pod && index.resolve(pod, 'Zone', specOf(pod).zone);
-    if (!cluster || !zone) continue;
+    const info = cluster && clusterInfo(cluster);
+    if (!info) continue;
     const s = specOf(host);
-    const oc = specOf(cluster).overcommit ?? {};
-    let l = hostsByZone.get(zone);
-    if (!l) hostsByZone.set(zone, (l = []));
+    let l = hostsByZone.get(info.zone);
+    if (!l) hostsByZone.set(info.zone, (l = []));
     // A capacity that is not a number is the schema's to report; here it counts as not declared.
     l.push({
       host,
       cores: numberOf(s.cpuCores), mhz: numberOf(s.cpuMhz), memory: numberOf(s.memoryMiB),
-      cpuOvercommit: Math.max(1, numberOf(oc.cpu) ?? 1), memoryOvercommit: Math.max(1, numberOf(oc.memory) ?? 1),
+      cpuOvercommit: info.cpu, memoryOvercommit: info.memory,
       tags: tagSet(s.tags),
-      storageTags: [...(clusterStorage.get(cluster) ?? []), ...(zoneStorage.get(zone) ?? [])],
+      storageTags: info.storage,
     });
   }
 
   const verdicts = new Map<string, string | null>();
   const out: PendingIssue[] = [];
-  for (const vm of index.kind('VirtualMachine')) {
+  for (const vm of index.focused('VirtualMachine')) {
     const zone = index.resolve(vm, 'Zone', specOf(vm).zone);
     const offering = index.resolve(vm, 'ServiceOffering', specOf(vm).serviceOffering);
     if (!zone || !offering) continue;

@@ -7,6 +7,30 @@ export interface PendingIssue extends DocIssue {
   resource: Resource;
   /** Another place the message refers to; `{related}` in the message becomes its file:line:col. */
   related?: { resource: Resource; path: PathSegment[] };
+  /**
+   * The tenant whose declarations the issue depends on, when not the resource's own: an account's
+   * limit is exceeded by what the account's tenants declare. Used to re-check one tenant alone.
+   */
+  scope?: string;
+}
+
+/**
+ * Something a resource takes from a pool every tenant draws on (a zone's VLANs, its public IPs).
+ * Claims are plain data so that an incremental check can keep unchanged tenants' claims and look
+ * for collisions without loading those tenants again. Two claims on one key: the later one is an
+ * error (`rule`), its `message` naming the first through `{first}` and `{related}`.
+ */
+export interface Claim {
+  key: string;
+  rule: string;
+  message: string;
+  path: PathSegment[];
+  file: string;
+  docIndex: number;
+  kind: string;
+  name: string;
+  tenant?: string;
+  scope: string;
 }
 
 export type SemanticCheck = (ctx: ResourceIndex) => PendingIssue[];
@@ -37,8 +61,19 @@ export class ResourceIndex {
   readonly byKind = new Map<Kind, Resource[]>();
   /** Later declarations of an identity already taken, with the first one. */
   readonly duplicates: { resource: Resource; first: Resource }[] = [];
+  /** Claims on shared pools made by the checks; collisions are found across all tenants afterwards. */
+  readonly claims: Claim[] = [];
 
-  constructor(readonly resources: readonly Resource[]) {
+  /**
+   * `inFocus` names the scopes whose issues are wanted (all by default). An incremental check loads
+   * the global resources to resolve references but re-checks only the tenants a commit touched;
+   * checks skip the rest where that saves work. It is an optimisation only: the loader keeps the
+   * issues of the scopes it re-checks and nothing else.
+   */
+  constructor(
+    readonly resources: readonly Resource[],
+    readonly inFocus: (scope: string) => boolean = () => true,
+  ) {
     for (const r of resources) {
       let tenants = this.tree.get(r.kind);
       if (!tenants) this.tree.set(r.kind, (tenants = new Map()));
@@ -57,8 +92,18 @@ export class ResourceIndex {
     }
   }
 
+  claim(key: string, r: Resource, path: PathSegment[], rule: string, message: string): void {
+    this.claims.push({ key, rule, message, path, file: r.source.file, docIndex: r.source.docIndex, kind: r.kind, name: r.name, tenant: r.tenant, scope: ownerKey(r) });
+  }
+
   kind(kind: Kind): readonly Resource[] {
     return this.byKind.get(kind) ?? [];
+  }
+
+  /** The resources whose own issues are wanted. */
+  focused(kind?: Kind): readonly Resource[] {
+    const all = kind ? this.kind(kind) : this.resources;
+    return all.filter((r) => this.inFocus(ownerKey(r)));
   }
 
   /** `owner` is an `ownerKey`; undefined for global kinds. */

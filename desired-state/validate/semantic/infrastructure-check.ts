@@ -5,7 +5,7 @@ const CAPACITY = ['cpuCores', 'cpuMhz', 'memoryMiB'] as const;
 /** Infrastructure consistency: a simulated host has nothing to observe, so its capacity must be declared. */
 export function checkInfrastructure(index: ResourceIndex): PendingIssue[] {
   const out: PendingIssue[] = [];
-  for (const host of index.kind('Host')) {
+  for (const host of index.focused('Host')) {
     const cluster = index.resolve(host, 'Cluster', specOf(host).cluster);
     if (!cluster || specOf(cluster).hypervisor !== 'Simulator') continue;
     const missing = CAPACITY.filter((f) => specOf(host)[f] === undefined);

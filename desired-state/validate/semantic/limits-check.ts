@@ -1,5 +1,5 @@
 import type { Resource } from '../../model.js';
-import { specOf, type PendingIssue, type ResourceIndex } from './context.js';
+import { ownerKey, specOf, type PendingIssue, type ResourceIndex } from './context.js';
 
 type Usage = Record<string, number>;
 
@@ -8,7 +8,7 @@ export function checkLimits(index: ResourceIndex): PendingIssue[] {
   const usage = new Map<string, Usage>();
   const add = (r: Resource, key: string, n: number) => {
     if (!r.tenant || !r.tenantType || !Number.isFinite(n)) return;
-    const id = `${r.tenantType}/${r.tenant}`;
+    const id = ownerKey(r);
     let u = usage.get(id);
     if (!u) usage.set(id, (u = {}));
     u[key] = (u[key] ?? 0) + n;
@@ -36,7 +36,9 @@ export function checkLimits(index: ResourceIndex): PendingIssue[] {
   for (const tenant of [...index.kind('Account'), ...index.kind('Project')]) {
     const limits = specOf(tenant).limits as Record<string, number> | undefined;
     if (!limits) continue;
-    const u = usage.get(`${tenant.kind === 'Account' ? 'account' : 'project'}/${tenant.name}`) ?? {};
+    const owner = ownerKey({ tenant: tenant.name, tenantType: tenant.kind === 'Account' ? 'account' : 'project' });
+    if (!index.inFocus(owner)) continue;
+    const u = usage.get(owner) ?? {};
     for (const [key, limit] of Object.entries(limits)) {
       const used = u[key] ?? 0;
       if (typeof limit === 'number' && used > limit) {
@@ -44,6 +46,8 @@ export function checkLimits(index: ResourceIndex): PendingIssue[] {
           resource: tenant,
           path: ['spec', 'limits', key],
           rule: 'limits.exceeded',
+          // On the Account, but about what its tenant declares: re-checked with that tenant.
+          scope: owner,
           message: `${tenant.kind.toLowerCase()} ${tenant.name} declares ${used} ${LABEL[key] ?? key}, over its limit ${key}: ${limit}`,
         });
       }

@@ -9,7 +9,7 @@ import { isShared, ownerKey, type PendingIssue, type ResourceIndex } from './con
  */
 export function checkReferences(index: ResourceIndex): PendingIssue[] {
   const out: PendingIssue[] = [];
-  for (const r of index.resources) {
+  for (const r of index.focused()) {
     if (r.kind === 'Domain' && r.name === 'ROOT') {
       out.push({ resource: r, path: ['metadata', 'name'], rule: 'ref.builtin', message: 'the ROOT domain always exists and cannot be declared; make your domains children of it (parent: ROOT)' });
     }

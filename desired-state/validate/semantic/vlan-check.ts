@@ -1,11 +1,9 @@
-import type { Resource } from '../../model.js';
 import { parseVlanRange } from '../formats.js';
 import { listOf, specOf, type PendingIssue, type ResourceIndex } from './context.js';
 
-/** An explicit guest VLAN lies inside its zone's guest VLAN range, and is used by one network only. */
+/** An explicit guest VLAN lies inside its zone's guest VLAN range (and is claimed: used by one network only). */
 export function checkVlans(index: ResourceIndex): PendingIssue[] {
   const out: PendingIssue[] = [];
-  const used = new Map<string, Resource>();
   for (const net of index.kind('Network')) {
     const vlan = specOf(net).vlan;
     // Outside 1..4094 is not a VLAN at all: the schema says so, and saying "outside the zone's
@@ -21,13 +19,8 @@ export function checkVlans(index: ResourceIndex): PendingIssue[] {
       out.push({ resource: net, path: ['spec', 'vlan'], rule: 'vlan.out-of-range', message: `vlan ${vlan} is outside zone ${zone.name}'s guest VLAN range (${known})` });
       continue;
     }
-    const key = `${zone.name}/${vlan}`;
-    const prev = used.get(key);
-    if (prev) {
-      out.push({ resource: net, path: ['spec', 'vlan'], rule: 'vlan.duplicate', message: `vlan ${vlan} is already used by network ${prev.tenant}/${prev.name} in zone ${zone.name} (at {related})`, related: { resource: prev, path: ['spec', 'vlan'] } });
-    } else {
-      used.set(key, net);
-    }
+    // Every tenant draws on the zone's VLANs: a collision is found across tenants (claims-check).
+    index.claim(`vlan:${zone.name}/${vlan}`, net, ['spec', 'vlan'], 'vlan.duplicate', `vlan ${vlan} is already used by network {first} in zone ${zone.name} (at {related})`);
   }
   return out;
 }
