@@ -2,12 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { RepositoryError } from './errors/repository-error.js';
 import { findGitDirs } from './source/git-dirs.js';
-import { analyseFile } from './analyse-file.js';
+import { analyseFiles } from './analyse-pool.js';
 import { cairnVersion } from './cairn-version.js';
 import { cacheSalt, DesiredStateCache, type BlobEntry, type BlobMeta } from './cache/desired-state-cache.js';
 import { planIncremental, type IncrementalPlan } from './incremental-base.js';
 import { byPosition, locateIssues, type SitedIssue } from './locate-issues.js';
-import { readAhead } from './read-ahead.js';
 import type { DesiredModel, LoadResult, Resource, ValidationIssue } from './model.js';
 import { openGitSource } from './source/git-source.js';
 import type { DesiredStateSource, SourceFile } from './source/source.js';
@@ -110,13 +109,12 @@ async function load(
     if (meta) metas.set(file.path, meta);
     else misses.push(file);
   }
-  for await (const [file, raw] of readAhead(source, misses)) {
-    const entry = analyseFile(raw, registry);
+  await analyseFiles(source, misses, registry, (file, entry) => {
     const meta = blobMeta(entry);
     cache?.putBlob(file.oid, entry, meta);
     fresh.set(file.path, entry);
     metas.set(file.path, meta);
-  }
+  });
   const entryOf = (f: SourceFile): BlobEntry | undefined => fresh.get(f.path) ?? cache?.getBlob(f.oid);
   const metaOf = (f: SourceFile): BlobMeta => metas.get(f.path)!;
 

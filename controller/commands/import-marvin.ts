@@ -17,7 +17,7 @@ interface PlannedFile {
 
 export const importMarvinCommand: Command = {
   path: ['import', 'marvin'],
-  summary: "Convert Marvin data-center configs (CloudStack's test tool) into cairn YAML",
+  summary: "convert Marvin zone configs (CloudStack's test tool) into cairn YAML",
   usage: 'import marvin FILE... --out DIR [--force] [--json]',
   details: [
     'Reads Marvin JSON configs (the .cfg files deployDataCenter.py deploys; # comment lines are allowed)',
