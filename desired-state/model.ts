@@ -100,3 +100,11 @@ export interface LoadStats {
 export function identityKey(kind: string, tenant: string | undefined, name: string): string {
   return `${kind}/${tenant ?? ''}/${name}`;
 }
+
+/**
+ * Who owns a resource, as a key: an account and a project may share a name and still be two
+ * tenants ("account:acme" and "project:acme"); '' for global kinds.
+ */
+export function ownerKey(r: { tenant?: string; tenantType?: 'account' | 'project' }): string {
+  return r.tenant === undefined ? '' : `${r.tenantType ?? 'account'}:${r.tenant}`;
+}

@@ -1,4 +1,6 @@
-import type { Kind, Resource } from '../../model.js';
+import { ownerKey, type Kind, type Resource } from '../../model.js';
+
+export { ownerKey };
 import type { PathSegment } from '../../parse/locate.js';
 import type { DocIssue } from '../doc-issue.js';
 
@@ -133,14 +135,6 @@ export class ResourceIndex {
     const shared = this.named(kind, name).filter(isShared);
     return shared.length === 1 ? shared[0] : undefined;
   }
-}
-
-/**
- * Who owns a resource, as an index key: an account and a project may share a name and are still
- * two tenants ("account:acme" and "project:acme"); '' for global kinds.
- */
-export function ownerKey(r: Pick<Resource, 'tenant' | 'tenantType'>): string {
-  return r.tenant === undefined ? '' : `${r.tenantType ?? 'account'}:${r.tenant}`;
 }
 
 export function isShared(r: Resource): boolean {
