@@ -8,5 +8,7 @@ export const ExitCode = {
   invalid: 1,
   changes: 2,
   usage: 64,
+  /** A bug in cairn, not in the input: reported in one line (the stack with CAIRN_DEBUG=1). */
+  internal: 70,
   io: 74,
 } as const;

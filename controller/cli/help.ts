@@ -26,7 +26,7 @@ export function mainHelp(commands: readonly Command[]): string {
     ...commands.map((c) => `  ${c.path.join(' ').padEnd(width)}${c.summary}`),
     '',
     "Run 'cairn <command> --help' for a command's options.",
-    'Exit codes: 0 ok, 1 invalid input or failure, 2 changes present (plan/diff), 64 usage error, 74 I/O error.',
+    'Exit codes: 0 ok, 1 invalid input or failure, 2 changes present (plan/diff), 64 usage error, 70 internal error, 74 I/O error.',
     '',
   ].join('\n');
 }

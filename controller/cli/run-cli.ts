@@ -1,3 +1,4 @@
+import { cairnVersion } from '../../desired-state/cairn-version.js';
 import { CairnError } from '../../desired-state/errors/cairn-error.js';
 import type { Command, CommandIO } from './command.js';
 import { commands } from './commands.js';
@@ -8,12 +9,17 @@ import { findCommand, parseCommandArgs, UsageError } from './parse-command-line.
 /** Runs one CLI invocation; returns the exit code. Never lets a stack trace reach the user for bad input. */
 export async function runCli(argv: string[], io: CommandIO, registry: readonly Command[] = commands): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    const target = argv[0] === 'help' ? findCommand(registry, argv.slice(1)).command : undefined;
+    const topic = argv[0] === 'help' ? argv.slice(1) : [];
+    const target = topic.length > 0 ? findCommand(registry, topic).command : undefined;
+    if (topic.length > 0 && !target) {
+      io.stderr.write(`cairn help: unknown command "${topic.join(' ')}"; run 'cairn --help' for the list\n`);
+      return ExitCode.usage;
+    }
     io.stdout.write(target ? commandHelp(target) : mainHelp(registry));
     return argv.length === 0 ? ExitCode.usage : ExitCode.ok;
   }
   if (argv[0] === '--version') {
-    io.stdout.write(`cairn ${process.env.npm_package_version ?? '0.1.0'}\n`);
+    io.stdout.write(`cairn ${cairnVersion()}\n`);
     return ExitCode.ok;
   }
   const { command, rest } = findCommand(registry, argv);
@@ -47,6 +53,9 @@ export async function runCli(argv: string[], io: CommandIO, registry: readonly C
       io.stderr.write(`cairn ${command.path.join(' ')}: ${e.message}\n`);
       return ExitCode.io;
     }
-    throw err;
+    // Anything else is a bug in cairn. The user gets one line saying so; the stack is for a bug report.
+    const detail = io.env.CAIRN_DEBUG ? `\n${(err as Error)?.stack ?? String(err)}` : ' (set CAIRN_DEBUG=1 for the stack trace)';
+    io.stderr.write(`cairn ${command.path.join(' ')}: internal error: ${(err as Error)?.message ?? String(err)}; this is a bug in cairn, please report it${detail}\n`);
+    return ExitCode.internal;
   }
 }

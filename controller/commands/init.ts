@@ -23,6 +23,11 @@ Refuses to write into a folder that already holds YAML files unless --force is g
       io.stderr.write('cairn init: at most one folder\n');
       return ExitCode.usage;
     }
+    const authorFlag = args.values.author as string | undefined;
+    if (authorFlag !== undefined && !AUTHOR.test(authorFlag)) {
+      io.stderr.write(`cairn init: --author must look like "Name <email>" (got ${JSON.stringify(authorFlag)})\n`);
+      return ExitCode.usage;
+    }
     const dir = path.resolve(io.cwd, args.positionals[0] ?? '.');
     fs.mkdirSync(dir, { recursive: true });
     const existing = listYaml(dir);
@@ -72,8 +77,10 @@ function listYaml(dir: string, rel = ''): string[] {
   return out;
 }
 
+const AUTHOR = /^\s*(.*?)\s*<([^>]*)>\s*$/;
+
 async function resolveAuthor(dir: string, flag: string | undefined, env: NodeJS.ProcessEnv): Promise<{ name: string; email: string }> {
-  const m = flag ? /^\s*(.*?)\s*<([^>]*)>\s*$/.exec(flag) : null;
+  const m = flag ? AUTHOR.exec(flag) : null;
   if (m) return { name: m[1]!, email: m[2]! };
   const name = env.GIT_AUTHOR_NAME ?? ((await git.getConfig({ fs, dir, path: 'user.name' })) as string | undefined);
   const email = env.GIT_AUTHOR_EMAIL ?? ((await git.getConfig({ fs, dir, path: 'user.email' })) as string | undefined);

@@ -1,4 +1,5 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { LineIndex } from './line-index.js';
 
 export type PathSegment = string | number;
 export interface Position { line: number; column: number }
@@ -10,9 +11,11 @@ export interface Position { line: number; column: number }
  */
 export class SourceLocator {
   private docs?: Document.Parsed[];
-  private readonly lines = new LineCounter();
+  private readonly lines: LineIndex;
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string) {
+    this.lines = new LineIndex(text);
+  }
 
   /**
    * Position of `path` inside document `docIndex`: the value node, or its key when `target` is
@@ -48,7 +51,7 @@ export class SourceLocator {
   }
 
   private parsed(): Document.Parsed[] {
-    this.docs ??= parseAllDocuments(this.text, { lineCounter: this.lines, uniqueKeys: false }) as Document.Parsed[];
+    this.docs ??= parseAllDocuments(this.text, { uniqueKeys: false }) as Document.Parsed[];
     return Array.isArray(this.docs) ? this.docs : [];
   }
 
@@ -58,7 +61,6 @@ export class SourceLocator {
   }
 
   private pos(offset: number): Position {
-    const { line, col } = this.lines.linePos(offset);
-    return { line, column: col };
+    return this.lines.position(offset);
   }
 }

@@ -1,5 +1,8 @@
 import * as jsYaml from 'js-yaml';
-import { LineCounter, parseAllDocuments, YAMLParseError } from 'yaml';
+import { isAlias, parseAllDocuments, visit, type Alias, type Document, type YAMLParseError } from 'yaml';
+import { LineIndex } from './line-index.js';
+import { deepestNesting } from './nesting-depth.js';
+import { YAML12_CORE_SCHEMA } from './yaml12-core-schema.js';
 import { decodeUtf8 } from './decode-utf8.js';
 import type { FileIssue } from './issue.js';
 import { parseLimits } from './limits.js';
@@ -36,7 +39,7 @@ export function parseFile(bytes: Uint8Array): ParsedFile {
   const text = decoded.text.charCodeAt(0) === 0xfeff ? decoded.text.slice(1) : decoded.text;
   if (!MAYBE_ALIAS.test(text)) {
     try {
-      return { text, docs: jsYaml.loadAll(text, null, { schema: jsYaml.CORE_SCHEMA }) as unknown[], issues: [] };
+      return { text, docs: jsYaml.loadAll(text, null, { schema: YAML12_CORE_SCHEMA }) as unknown[], issues: [] };
     } catch {
       // Fall through: the careful parser reports every problem with its position.
     }
@@ -45,38 +48,120 @@ export function parseFile(bytes: Uint8Array): ParsedFile {
 }
 
 function parseCarefully(text: string): ParsedFile {
-  const lineCounter = new LineCounter();
+  const lines = new LineIndex(text);
+  // Only here: js-yaml copes with deep nesting (or throws), the careful parser can abort the process.
+  const deep = deepestNesting(text, parseLimits.maxNesting);
+  if (deep) {
+    return {
+      text,
+      docs: [],
+      issues: [{
+        ...lines.position(deep.offset),
+        rule: 'yaml.too-deep',
+        message: `nesting deeper than ${parseLimits.maxNesting} levels (CAIRN_MAX_NESTING): refused; a data center's documents nest a handful of levels`,
+      }],
+    };
+  }
   const issues: FileIssue[] = [];
   const docs: unknown[] = [];
-  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // `resolveKnownTags: false`: YAML 1.1 tags (!!set, !!omap, !!binary, !!timestamp) must not turn
+  // into Sets, Maps, bytes or Dates, which no schema of cairn's describes.
+  const parsed = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, resolveKnownTags: false });
   if (!Array.isArray(parsed)) return { text, docs, issues }; // an empty stream
   for (const doc of parsed) {
     if (doc.errors.length > 0) {
-      for (const err of doc.errors) issues.push(toIssue(err, text, lineCounter));
+      for (const err of doc.errors) issues.push(toIssue(err, text, lines));
       docs.push(undefined);
       continue;
     }
-    try {
-      docs.push(doc.toJS({ maxAliasCount: parseLimits.maxAliasCount }));
-    } catch (err) {
-      // Point at the document's content, not at the `---` that opens it.
-      const { line, col } = lineCounter.linePos(doc.contents?.range?.[0] ?? doc.range[0]);
+    const unresolved = firstUnresolvedAlias(doc);
+    if (unresolved) {
       issues.push({
-        line, column: col, rule: 'yaml.alias-limit',
+        ...lines.position(unresolved.offset),
+        rule: 'yaml.unknown-alias',
+        message: `alias *${unresolved.name} refers to no anchor &${unresolved.name} before it in this document (anchors do not carry across documents)`,
+      });
+      docs.push(undefined);
+      continue;
+    }
+    const recursive = firstRecursiveAlias(doc);
+    if (recursive) {
+      issues.push({
+        ...lines.position(recursive.offset),
+        rule: 'yaml.alias-cycle',
+        message: `alias *${recursive.name} sits inside its own anchor &${recursive.name}: the document would contain itself`,
+      });
+      docs.push(undefined);
+      continue;
+    }
+    const contentStart = doc.contents?.range?.[0] ?? doc.range[0];
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: parseLimits.maxAliasCount });
+    } catch (err) {
+      issues.push({
+        ...lines.position(contentStart),
+        rule: 'yaml.alias-limit',
         message: `document expands aliases too much (more than ${parseLimits.maxAliasCount} per document, CAIRN_MAX_ALIAS_COUNT): refused as a possible alias bomb (${(err as Error).message.split('\n')[0]})`,
       });
       docs.push(undefined);
+      continue;
     }
+    if (isCircular(value)) {
+      issues.push({ ...lines.position(contentStart), rule: 'yaml.alias-cycle', message: 'an alias inside its own anchor makes the document contain itself: refused' });
+      docs.push(undefined);
+      continue;
+    }
+    docs.push(value);
   }
   return { text, docs, issues };
 }
 
-function toIssue(err: YAMLParseError, text: string, lines: LineCounter): FileIssue {
-  const { line, col } = lines.linePos(err.pos[0]);
+function firstUnresolvedAlias(doc: Document.Parsed): { name: string; offset: number } | undefined {
+  return firstAlias(doc, (node) => node.resolve(doc) === undefined);
+}
+
+/** An alias inside the very node its anchor names: `&m {labels: *m}`. */
+function firstRecursiveAlias(doc: Document.Parsed): { name: string; offset: number } | undefined {
+  return firstAlias(doc, (node) => {
+    const target = node.resolve(doc)?.range;
+    const at = node.range?.[0];
+    return !!target && at !== undefined && at >= target[0] && at < target[2];
+  });
+}
+
+function firstAlias(doc: Document.Parsed, test: (node: Alias) => boolean): { name: string; offset: number } | undefined {
+  let found: { name: string; offset: number } | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (isAlias(node) && test(node)) {
+        found = { name: node.source, offset: node.range?.[0] ?? 0 };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/** True when a value contains itself (a recursive alias). */
+function isCircular(value: unknown, ancestors = new Set<unknown>()): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (ancestors.has(value)) return true;
+  ancestors.add(value);
+  for (const v of Array.isArray(value) ? value : Object.values(value)) {
+    if (isCircular(v, ancestors)) return true;
+  }
+  ancestors.delete(value);
+  return false;
+}
+
+function toIssue(err: YAMLParseError, text: string, lines: LineIndex): FileIssue {
+  const pos = lines.position(err.pos[0]);
   const first = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   if (err.code === 'DUPLICATE_KEY') {
     const key = /^[^:\n]*/.exec(text.slice(err.pos[0]))?.[0].trim().replace(/^["']|["']$/g, '');
-    return { line, column: col, rule: 'yaml.duplicate-key', message: `duplicate key "${key}": a key may appear only once in a mapping` };
+    return { ...pos, rule: 'yaml.duplicate-key', message: `duplicate key "${key}": a key may appear only once in a mapping` };
   }
-  return { line, column: col, rule: 'yaml.syntax', message: `YAML syntax error: ${first}` };
+  return { ...pos, rule: 'yaml.syntax', message: `YAML syntax error: ${first}` };
 }

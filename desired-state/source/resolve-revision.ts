@@ -15,6 +15,7 @@ export async function resolveRevision(gitdir: string, rev: string, cache: object
   try {
     oid = await resolveBase(gitdir, base);
   } catch (err) {
+    if (base === 'HEAD' && !(await hasAnyCommit(gitdir))) throw new RevisionNotFoundError(rev, err, 'the repository has no commits yet: commit your YAML first (or validate it with --worktree)');
     throw new RevisionNotFoundError(rev, err);
   }
   for (const step of suffix.match(/[~^]\d*/g) ?? []) {
@@ -62,4 +63,12 @@ async function parent(gitdir: string, oid: string, index: number, rev: string, c
   const p = commit.parent[index];
   if (!p) throw new RevisionNotFoundError(rev);
   return p;
+}
+
+async function hasAnyCommit(gitdir: string): Promise<boolean> {
+  try {
+    return (await git.log({ fs, gitdir, depth: 1 })).length > 0;
+  } catch {
+    return false;
+  }
 }
