@@ -1,7 +1,23 @@
 import type { Command } from './command.js';
+import { applyCommand } from '../commands/apply.js';
 import { importMarvinCommand } from '../commands/import-marvin.js';
 import { initCommand } from '../commands/init.js';
+import { planCommand } from '../commands/plan.js';
+import { simDriftCommand } from '../commands/sim-drift.js';
+import { simFaultCommand } from '../commands/sim-fault.js';
+import { simShowCommand } from '../commands/sim-show.js';
+import { statusCommand } from '../commands/status.js';
 import { validateCommand } from '../commands/validate.js';
 
 /** Every CLI command, in the order `cairn --help` lists them. */
-export const commands: readonly Command[] = [initCommand, validateCommand, importMarvinCommand];
+export const commands: readonly Command[] = [
+  initCommand,
+  validateCommand,
+  planCommand,
+  applyCommand,
+  statusCommand,
+  simShowCommand,
+  simDriftCommand,
+  simFaultCommand,
+  importMarvinCommand,
+];

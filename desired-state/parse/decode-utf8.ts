@@ -47,8 +47,9 @@ function firstInvalidUtf8Offset(b: Uint8Array): number {
 function lineColumnOfByte(b: Uint8Array, offset: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
+  // Line breaks as YAML counts them: LF, CR LF, and a lone CR.
   for (let i = 0; i < offset; i++) {
-    if (b[i] === 0x0a) { line++; lineStart = i + 1; }
+    if (b[i] === 0x0a || (b[i] === 0x0d && b[i + 1] !== 0x0a)) { line++; lineStart = i + 1; }
   }
   // Column in characters of the valid prefix of the line, 1-based.
   const prefix = new TextDecoder('utf-8').decode(b.subarray(lineStart, offset));
