@@ -1,4 +1,5 @@
 import type { Kind } from '../desired-state/model.js';
+import { LIMIT_LABELS as LABEL } from '../desired-state/limit-labels.js';
 import type { ObservedResource } from '../providers/provider.js';
 import { displayName, keyOf, parseOwner } from './identity.js';
 import type { PlanError } from './plan.js';
@@ -8,16 +9,6 @@ type Usage = Record<string, number>;
 
 const COUNTED: ReadonlySet<Kind> = new Set<Kind>(['VirtualMachine', 'Volume', 'Network', 'PublicIp', 'Snapshot']);
 
-const LABEL: Record<string, string> = {
-  vms: 'virtual machines',
-  cpuCores: 'CPU cores',
-  memoryMiB: 'MiB of memory',
-  primaryStorageGiB: 'GiB of primary storage',
-  publicIps: 'public IPs',
-  networks: 'networks',
-  volumes: 'volumes',
-  snapshots: 'snapshots (counting each kept copy)',
-};
 
 /** What one object counts against its tenant's limits, the way the loader's limits check counts it. */
 function count(world: World, kind: Kind, spec: Record<string, unknown>, status: Record<string, unknown> | undefined, into: Usage): void {

@@ -1,4 +1,5 @@
 import type { Resource } from '../../model.js';
+import { LIMIT_LABELS as LABEL } from '../../limit-labels.js';
 import { ownerKey, specOf, type PendingIssue, type ResourceIndex } from './context.js';
 
 type Usage = Record<string, number>;
@@ -56,13 +57,3 @@ export function checkLimits(index: ResourceIndex): PendingIssue[] {
   return out;
 }
 
-const LABEL: Record<string, string> = {
-  vms: 'virtual machines',
-  cpuCores: 'CPU cores',
-  memoryMiB: 'MiB of memory',
-  primaryStorageGiB: 'GiB of primary storage',
-  publicIps: 'public IPs',
-  networks: 'networks',
-  volumes: 'volumes',
-  snapshots: 'snapshots (counting each kept copy)',
-};
