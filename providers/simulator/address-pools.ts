@@ -37,7 +37,7 @@ export function releaseClaim(tx: WorldTx, key: string): void {
   tx.release(key);
   const hint = tx.meta<number>(hintKey(space, pool));
   const v = toInt(space, value);
-  if (hint === undefined || v < hint) tx.setMeta(hintKey(space, pool), v);
+  if (hint !== undefined && v < hint) tx.setMeta(hintKey(space, pool), v); // no hint yet means "from the lowest": leave it so
 }
 
 export function nicClaimKey(networkId: string, ip: string): string {

@@ -144,6 +144,7 @@ export const virtualMachineHandler: KindHandler = {
   },
 
   update(tx, vm, spec, action) {
+    if (spec.rootDiskGiB === undefined && vm.spec.rootDiskGiB !== undefined) spec = { ...spec, rootDiskGiB: vm.spec.rootDiskGiB }; // omitted = keep the disk (reconcilers: omittedMeansObserved), not shrink it to the template
     if (vm.status.state === 'Destroyed') throw new ConflictError(`${label(vm)} is Destroyed`);
     if (spec.zone !== vm.spec.zone) throw new PermanentError(`${label(vm)}: zone cannot change in place (${String(vm.spec.zone)} → ${String(spec.zone)})`);
     const template = referenced(tx, 'Template', spec.template, vm.owner);

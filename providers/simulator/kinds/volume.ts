@@ -1,5 +1,4 @@
 import type { Action } from '../../../reconcilers/action.js';
-import { ConflictError } from '../../errors/conflict-error.js';
 import { PermanentError } from '../../errors/permanent-error.js';
 import { chooseStorage, storagesForHost, storagesForZone, useStorage } from '../placement.js';
 import { referenced } from '../references.js';
@@ -57,7 +56,10 @@ export const volumeHandler: KindHandler = {
     if (vm && vol.status.attachedToId !== vm.externalId) attach(tx, vol, vm);
   },
   delete(tx, vol) {
-    if (typeof vol.status.attachedTo === 'string') throw new ConflictError(`${label(vol)} is attached to VM ${vol.status.attachedTo}: detach it first`);
+    // A delete is only ever planned for a volume whose deletionPolicy is Delete (or that is being
+    // replaced): detaching it is part of carrying that out, as CloudStack clients do before
+    // deleteVolume. Refusing would leave a plan that can never converge.
+    if (vol.status.attachedToId !== undefined) detach(tx, vol);
     useStorage(tx, vol.status.storageId, -(Number(vol.status.sizeGiB) || 0));
   },
 };
