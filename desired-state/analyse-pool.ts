@@ -13,7 +13,10 @@ const MIN_FILES_FOR_WORKERS = 64;
 function workerCount(files: number): number {
   const configured = process.env.CAIRN_WORKERS;
   if (configured !== undefined) return Math.max(0, Number(configured) || 0);
-  return files < MIN_FILES_FOR_WORKERS ? 0 : Math.min(4, os.availableParallelism());
+  // Measured on 2 cores (README): the main thread's share of the work (decoding the workers'
+  // results, the cache writes) left no gain, so workers start from 4 cores, one core kept for it.
+  const cores = os.availableParallelism();
+  return files < MIN_FILES_FOR_WORKERS || cores < 4 ? 0 : Math.min(4, cores - 1);
 }
 
 /**
