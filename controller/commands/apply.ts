@@ -1,16 +1,14 @@
-import type { Action } from '../../reconcilers/action.js';
 import { renderPlanText } from '../../reconcilers/render-plan.js';
 import type { Command } from '../cli/command.js';
 import { ExitCode } from '../cli/exit-codes.js';
 import { UsageError } from '../cli/parse-command-line.js';
-import { executePlan } from '../executor/execute-plan.js';
 import { createProgress, renderReport, type ProgressMode } from '../progress/progress.js';
+import { runApply } from '../planning/apply-run.js';
 import { confirmOnTerminal } from '../planning/confirm.js';
 import { makePlan } from '../planning/make-plan.js';
 import { planOptions, planOptionsFrom } from '../planning/plan-options.js';
 import { printInvalidRevision } from '../planning/print-invalid-revision.js';
 import { openJournal } from '../state/journal.js';
-import { describeRecovery } from '../state/recovery.js';
 
 export const applyCommand: Command = {
   path: ['apply'],
@@ -70,36 +68,20 @@ Exit 0: applied (or nothing to do); 1: invalid revision, unappliable plan, or so
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     try {
-      const runId = await journal.beginRun({ revision: plan.revision, actions: plan.actions.length });
-      const recovered = describeRecovery(journal.run(runId));
-      if (recovered) io.stderr.write(`${recovered}\n`);
       const progress = createProgress({
         total: plan.actions.length,
         mode: logFormat === 'json' ? 'json' : ((io.stderr as NodeJS.WriteStream).isTTY ? 'tty' : 'plain') as ProgressMode,
         stream: io.stderr,
       });
-      const hostOf = observedHosts(planned.observed);
-      const report = await executePlan(plan.actions, provider, {
+      const { report, ok } = await runApply(plan, planned.observed, provider, {
         journal,
-        runId,
-        revision: plan.revision,
         events: progress,
         signal: abort.signal,
-        hostOf: (a: Action) => hostOf.get(`${a.kind}/${a.owner ?? ''}/${a.name}`),
-        ...(concurrency ? { concurrency } : {}),
-        ...(perHostConcurrency ? { perHostConcurrency } : {}),
+        concurrency,
+        perHostConcurrency,
+        onRecovered: (message) => io.stderr.write(`${message}\n`),
       });
       progress.stop();
-      const ok = report.failed.length === 0 && report.skipped.length === 0 && report.notStarted.length === 0;
-      await journal.endRun(runId, {
-        succeeded: report.succeeded.length,
-        failed: report.failed.length,
-        skipped: report.skipped.length,
-        notStarted: report.notStarted.length,
-        cancelled: report.cancelled,
-        durationMs: report.durationMs,
-      });
-      if (ok) await journal.setAppliedRevision(plan.revision);
       io.stdout.write(renderReport(report, { actions: plan.actions }));
       return ok ? ExitCode.ok : ExitCode.invalid;
     } finally {
@@ -114,13 +96,4 @@ function positiveInt(v: unknown, flag: string): number | undefined {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} must be a positive integer (got ${JSON.stringify(v)})`);
   return n;
-}
-
-/** Host of each observed VM: the per-host limit for actions on VMs that already exist. */
-function observedHosts(observed: readonly { kind: string; owner?: string; name: string; status: Record<string, unknown> }[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const o of observed) {
-    if (o.kind === 'VirtualMachine' && typeof o.status.host === 'string') out.set(`${o.kind}/${o.owner ?? ''}/${o.name}`, o.status.host);
-  }
-  return out;
 }
