@@ -334,7 +334,7 @@ describe('simulator', () => {
       await expect(run(p, action('update', { kind: 'VirtualMachine', name: 'v', owner: ACME, spec: vmSpec({ zone: 'z9' }) }, { externalId: r.externalId }))).rejects.toBeInstanceOf(ConflictError);
     });
 
-    it('volumes: size from the disk offering, attach and detach through spec.attachTo, grow only, no delete while attached', async () => {
+    it('volumes: size from the disk offering, attach and detach through spec.attachTo, grow only, a delete detaches first', async () => {
       const p = newSimulator();
       await seed(p);
       await create(p, { kind: 'VirtualMachine', name: 'db', owner: ACME, spec: vmSpec() }, { placement: { host: 'h3' } });
@@ -342,7 +342,6 @@ describe('simulator', () => {
       const r = await create(p, { ...vol, spec: { zone: 'z1', diskOffering: 'd10', attachTo: 'db' } });
       expect(r.status).toMatchObject({ state: 'Ready', type: 'DATA', sizeGiB: 10, storage: 'ps2', attachedTo: 'db' });
       expect((await observed(p, 'VirtualMachine', 'db', ACME))?.status.dataVolumes).toEqual([{ name: 'data', externalId: r.externalId }]);
-      await expect(run(p, action('delete', vol, { externalId: r.externalId }))).rejects.toBeInstanceOf(ConflictError);
       await run(p, action('update', { ...vol, spec: { zone: 'z1', sizeGiB: 30 } }, { externalId: r.externalId }));
       let seen = await observed(p, 'Volume', 'data', ACME);
       expect(seen?.spec).toEqual({ zone: 'z1', sizeGiB: 30 });
@@ -361,6 +360,13 @@ describe('simulator', () => {
       expect(seen?.spec.attachTo).toBeUndefined();
       await run(p, action('delete', vol, { externalId: r.externalId }));
       expect((await observed(p, 'PrimaryStorage', 'ps2'))?.status.usedGiB).toBe(0);
+      // A volume planned for deletion while attached (deletionPolicy Delete) is detached, then deleted.
+      await create(p, { kind: 'VirtualMachine', name: 'db2', owner: ACME, spec: vmSpec() }, { placement: { host: 'h3' } });
+      const other = { kind: 'Volume' as const, name: 'data2', owner: ACME };
+      const r2 = await create(p, { ...other, spec: { zone: 'z1', diskOffering: 'd10', attachTo: 'db2' } });
+      await run(p, action('delete', other, { externalId: r2.externalId }));
+      expect(await observed(p, 'Volume', 'data2', ACME)).toBeUndefined();
+      expect((await observed(p, 'VirtualMachine', 'db2', ACME))?.status.dataVolumes ?? []).toEqual([]);
     });
 
     it('snapshots record their volume; a missing reference is a ConflictError naming it', async () => {
