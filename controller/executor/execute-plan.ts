@@ -21,6 +21,7 @@
  * (reported failed, code EXECUTOR_INTERRUPTED; their intents stay without outcome in the journal).
  * Actions waiting for a retry fail (EXECUTOR_CANCELLED); the rest are reported not started.
  */
+import { setMaxListeners } from 'node:events';
 import PQueue from 'p-queue';
 import type { Action, ActionOp, ActionResult } from '../../reconcilers/action.js';
 import type { Provider } from '../../providers/provider.js';
@@ -165,6 +166,9 @@ class PlanExecution {
     provider: ProviderChoice,
     private readonly options: ExecuteOptions,
   ) {
+    // Every call in flight listens on this one signal (a provider's abortable wait): hundreds of
+    // listeners are expected, not a leak.
+    setMaxListeners(0, this.providerAbort.signal, this.wake.signal);
     this.nodes = buildDependencyGraph(actions);
     const n = (this.n = actions.length);
     this.state = new Uint8Array(n);
