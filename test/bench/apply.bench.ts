@@ -17,7 +17,6 @@
  *   npm run bench -- apply [--scale 1] [--latency-scale 0.004] [--latency 20] [--concurrency 16]
  *                          [--durability commit|flush|process] [--sweep ...] [--reuse] [--keep]
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,6 +31,7 @@ import {
   type DatacenterParams,
   type GitImpl,
 } from './generate-datacenter.js';
+import { runPhaseProcess } from './phase-process.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_PER_HOST_CONCURRENCY,
@@ -222,25 +222,7 @@ function runPhase<T extends PhaseOutput>(phase: T['phase'], args: PhaseArgs, opt
     if (phase === 'apply') args = { ...args, cpuProfile: path.join(opts.cpuProfDir, `${name}-executor.cpuprofile`) };
   }
   nodeArgs.push(PHASE_SCRIPT, phase, JSON.stringify(args));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d: string) => (out += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (code !== 0) {
-        reject(new Error(`phase ${label} failed (${signal ?? `exit ${code}`})`));
-        return;
-      }
-      const last = out.trim().split('\n').pop() ?? '';
-      try {
-        resolve(JSON.parse(last) as T);
-      } catch {
-        reject(new Error(`phase ${label} printed no JSON result: ${last.slice(0, 200)}`));
-      }
-    });
-  });
+  return runPhaseProcess<T>(nodeArgs, ROOT, label);
 }
 
 interface RepoMeta {

@@ -7,7 +7,6 @@
  *   npm run bench -- load [--scale 0.01] [--reuse] [--with-yaml-pkg] [--git cli|isomorphic]
  *                         [--heap MiB] [--keep] [--zones N --podsPerZone N ... --vmsPerNetwork N]
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,6 +27,7 @@ import {
   type DatacenterParams,
   type GitImpl,
 } from './generate-datacenter.js';
+import { runPhaseProcess } from './phase-process.js';
 import type { PhaseOutput } from './load-phase.js';
 
 export const description =
@@ -113,25 +113,7 @@ function log(line: string): void {
 /** Run one phase in a fresh node process; its last stdout line is its JSON result. */
 function runPhase(args: string[], heapMiB: number | undefined): Promise<PhaseOutput> {
   const nodeArgs = ['--import', 'tsx', ...(heapMiB ? [`--max-old-space-size=${heapMiB}`] : []), PHASE_SCRIPT, ...args];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d: string) => (out += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (code !== 0) {
-        reject(new Error(`phase ${args[0]} failed (${signal ?? `exit ${code}`})`));
-        return;
-      }
-      const last = out.trim().split('\n').pop() ?? '';
-      try {
-        resolve(JSON.parse(last) as PhaseOutput);
-      } catch {
-        reject(new Error(`phase ${args[0]} printed no JSON result: ${last.slice(0, 200)}`));
-      }
-    });
-  });
+  return runPhaseProcess<PhaseOutput>(nodeArgs, ROOT, args[0]!);
 }
 
 interface RepoMeta {
