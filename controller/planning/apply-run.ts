@@ -13,6 +13,13 @@ export interface ApplyRunOptions {
   perHostConcurrency?: number;
   /** Called once the run is begun, with what an interrupted earlier run had in flight, if any. */
   onRecovered?: (message: string) => void;
+  /** Executor settings beyond the limits (the controller's rate limit, retries and shutdown deadline). */
+  execute?: Pick<ExecuteOptions, 'rateLimit' | 'retry' | 'drainTimeoutMs'>;
+  /**
+   * Record the plan's revision as applied when everything succeeded (default true). The controller
+   * applies a revision in several plans (one per batch of resources) and records it itself.
+   */
+  recordApplied?: boolean;
 }
 
 export interface ApplyRun {
@@ -42,6 +49,7 @@ export async function runApply(plan: Plan, observed: readonly ObservedResource[]
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     ...(opts.perHostConcurrency ? { perHostConcurrency: opts.perHostConcurrency } : {}),
+    ...opts.execute,
   };
   const report = await executePlan(plan.actions, provider, execute);
   const ok = report.failed.length === 0 && report.skipped.length === 0 && report.notStarted.length === 0;
@@ -53,7 +61,7 @@ export async function runApply(plan: Plan, observed: readonly ObservedResource[]
     cancelled: report.cancelled,
     durationMs: report.durationMs,
   });
-  if (ok) await journal.setAppliedRevision(plan.revision);
+  if (ok && opts.recordApplied !== false) await journal.setAppliedRevision(plan.revision);
   return { runId, report, ok };
 }
 
