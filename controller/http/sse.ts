@@ -47,7 +47,7 @@ export class EventStream {
     res.write(': cairn event stream\n\n');
     metrics.sseClientOpened();
     this.unsubscribe = view.subscribe((event) => this.send(event));
-    this.heartbeat = setInterval(() => this.write(': heartbeat\n\n'), options.heartbeatMs);
+    this.heartbeat = setInterval(() => this.heartbeatTick(), options.heartbeatMs);
     this.heartbeat.unref();
     res.on('drain', () => this.reportDropped());
     res.on('close', () => this.close());
@@ -62,19 +62,27 @@ export class EventStream {
   }
 
   private send(event: ControllerEvent): void {
+    if (this.closed) return;
+    // Checked before serialising: a stalled client costs a comparison per event, not a string.
+    if (this.full()) {
+      this.dropped++;
+      this.metrics.sseEventDropped();
+      return;
+    }
     const name = EVENT_NAME.test(event.type) ? event.type : 'message';
     this.write(`event: ${name}\ndata: ${JSON.stringify(event)}\n\n`);
   }
 
+  private heartbeatTick(): void {
+    // A full buffer already shows the connection is alive (or soon dead): no heartbeat is owed.
+    if (!this.closed && !this.full()) this.write(': heartbeat\n\n');
+  }
+
+  private full(): boolean {
+    return this.res.writableLength > this.options.maxBufferedBytes;
+  }
+
   private write(frame: string): void {
-    if (this.closed) return;
-    if (this.res.writableLength > this.options.maxBufferedBytes) {
-      if (!frame.startsWith(':')) {
-        this.dropped++;
-        this.metrics.sseEventDropped();
-      }
-      return;
-    }
     this.reportDropped();
     this.res.write(frame);
   }

@@ -12,7 +12,7 @@ function sign(body: string | Buffer, secret = SECRET): string {
 }
 
 function post(url: string, body: string | Buffer, headers: Record<string, string>) {
-  return getJson(`${url}/hooks/git`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  return getJson(`${url}/hooks/git`, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': 'application/json', ...headers } });
 }
 
 describe('POST /hooks/git', () => {
