@@ -1,0 +1,95 @@
+import type { ObservedResource } from '../../providers/provider.js';
+import type { Action, ActionResult } from '../../reconcilers/action.js';
+import { keyOf } from '../../reconcilers/identity.js';
+
+/**
+ * The world as last observed, kept between resyncs so that a commit is planned without observing
+ * 275,000 objects again. After each action the entry is patched with what the provider answered
+ * (a create's id and status, a VM's new power state, a delete's absence); a patch is an
+ * approximation until the next resync replaces everything with a fresh observation. An imprecise
+ * patch can only cost an idempotent call (a start of a running VM), never a wrong one.
+ */
+export class ObservedState {
+  private managed = new Map<string, ObservedResource>();
+  private foreign: ObservedResource[] = [];
+  /** Bumped on every change: a plan made against an older version is stale. */
+  version = 0;
+  observedAt: number | null = null;
+
+  replace(all: readonly ObservedResource[], at: number): void {
+    const managed = new Map<string, ObservedResource>();
+    const foreign: ObservedResource[] = [];
+    for (const o of all) {
+      if (!o.managed) foreign.push(o);
+      // Two objects with one identity are the planner's to report; the map keeps the first.
+      else if (!managed.has(keyOf(o.kind, o.owner, o.name))) managed.set(keyOf(o.kind, o.owner, o.name), o);
+    }
+    this.all = all;
+    this.managed = managed;
+    this.foreign = foreign;
+    this.observedAt = at;
+    this.version++;
+  }
+
+  /** Every observed object (managed and foreign), as the planner takes them. */
+  all: readonly ObservedResource[] = [];
+
+  get(key: string): ObservedResource | undefined {
+    return this.managed.get(key);
+  }
+
+  get unmanaged(): readonly ObservedResource[] {
+    return this.foreign;
+  }
+
+  get size(): number {
+    return this.all.length;
+  }
+
+  /** What the actions that succeeded changed, as far as their results tell. */
+  patch(done: readonly { action: Action; result: ActionResult }[]): void {
+    if (done.length === 0) return;
+    const removed = new Set<ObservedResource>();
+    const added: ObservedResource[] = [];
+    for (const { action, result } of done) {
+      const before = this.managed.get(keyOf(action.kind, action.owner, action.name));
+      const after = this.patchOne(action, result);
+      if (before && before !== after) removed.add(before);
+      if (after && after !== before) added.push(after);
+    }
+    // One pass over the flat list for the lot (a few milliseconds at 275,000 objects).
+    const list = removed.size > 0 ? this.all.filter((o) => !removed.has(o)) : [...this.all];
+    for (const o of added) if (this.managed.get(keyOf(o.kind, o.owner, o.name)) === o) list.push(o);
+    this.all = list;
+    this.version++;
+  }
+
+  private patchOne(action: Action, result: ActionResult): ObservedResource | undefined {
+    const key = keyOf(action.kind, action.owner, action.name);
+    const before = this.managed.get(key);
+    let after: ObservedResource | undefined;
+    switch (action.op) {
+      case 'delete':
+      case 'orphan':
+        after = undefined;
+        break;
+      case 'start':
+      case 'stop':
+        if (!before) return undefined;
+        after = { ...before, status: { ...before.status, state: action.op === 'start' ? 'Running' : 'Stopped' } };
+        break;
+      default: {
+        const spec = action.spec ?? before?.spec ?? {};
+        const status: Record<string, unknown> = { ...(action.op === 'update' ? before?.status : {}), ...result.status };
+        if (action.kind === 'VirtualMachine' && action.op !== 'update') status.state = (spec.state as string | undefined) ?? 'Running';
+        after = {
+          kind: action.kind, name: action.name, ...(action.owner !== undefined ? { owner: action.owner } : {}),
+          externalId: result.externalId ?? before?.externalId ?? '', managed: true, spec, status,
+        };
+      }
+    }
+    if (after) this.managed.set(key, after);
+    else this.managed.delete(key);
+    return after;
+  }
+}

@@ -1,0 +1,78 @@
+import type { Resource } from '../../desired-state/model.js';
+import type { ObservedResource } from '../../providers/provider.js';
+import type { Action } from '../../reconcilers/action.js';
+import { keyOf, ownerOf } from '../../reconcilers/identity.js';
+import { summarise, type Plan, type PlanOptions } from '../../reconcilers/plan.js';
+import { plan } from '../../reconcilers/planner.js';
+import { splitKey, type DesiredRevision } from './desired-revision.js';
+import type { ObservedState } from './observed-state.js';
+
+export interface ScopedPlan {
+  plan: Plan;
+  /** `full`: the whole data center was planned; `tenants`: only the tenants the keys belong to. */
+  scope: 'full' | 'tenants';
+  /** Resources in the plan's world (what the plan cost is proportional to). */
+  planned: number;
+}
+
+/** Kinds whose creation needs the capacity of every host: placement counts every VM and volume. */
+const PLACED = new Set(['VirtualMachine', 'Volume']);
+
+/**
+ * The plan for a set of identities (`Kind/owner/name`), against the cached observation.
+ *
+ * A commit that touches one tenant is planned over that tenant and the global resources only (plus
+ * every Shared network, which any tenant may use): the planner's cost follows the size of what it
+ * is given, so a one-VM change in a data center of 275,000 resources plans a few thousand. When
+ * such a plan creates or replaces a VM or volume, placement must see the capacity every other
+ * tenant's VMs and volumes take: the plan is made again with those added as foreign objects
+ * (foreign objects take capacity, and are never acted on). A key of a global kind plans everything.
+ *
+ * The plan keeps only the keys' actions and what they depend on, so nothing outside the keys is
+ * touched because it happened to differ (drift of a `report` resource, say).
+ */
+export function planKeys(desired: DesiredRevision, observed: ObservedState, keys: ReadonlySet<string>, options: PlanOptions): ScopedPlan {
+  const owners = new Set<string>();
+  for (const key of keys) owners.add(splitKey(key).owner);
+  if (owners.has('')) {
+    const p = plan(desired.model, observed.all, options);
+    return { plan: restrict(p, keys), scope: 'full', planned: desired.size + observed.size };
+  }
+  const inScope = (owner: string | undefined, r?: Resource | ObservedResource) =>
+    owner === undefined || owners.has(owner) || (r?.kind === 'Network' && sharedNetwork(r));
+  const resources = desired.model.resources.filter((r) => inScope(ownerOf(r), r));
+  const model = { revision: desired.revision, resources };
+  const subset = observed.all.filter((o) => inScope(o.owner, o));
+  let p = plan(model, subset, options);
+  let planned = resources.length + subset.length;
+  if (p.actions.some((a) => PLACED.has(a.kind) && (a.op === 'create' || a.op === 'replace') && keys.has(keyOf(a.kind, a.owner, a.name)))) {
+    const capacity = observed.all.filter((o) => PLACED.has(o.kind) && !inScope(o.owner, o)).map((o) => ({ ...o, managed: false }));
+    p = plan(model, [...subset, ...capacity], options);
+    planned += capacity.length;
+  }
+  return { plan: restrict(p, keys), scope: 'tenants', planned };
+}
+
+function sharedNetwork(r: Resource | ObservedResource): boolean {
+  const spec = 'doc' in r ? r.doc.spec : r.spec;
+  return spec?.type === 'Shared';
+}
+
+/** The keys' actions and, transitively, what they depend on; errors about them or about the whole plan. */
+export function restrict(p: Plan, keys: ReadonlySet<string>): Plan {
+  const byId = new Map(p.actions.map((a) => [a.id, a] as const));
+  const keep = new Set<string>();
+  const stack: Action[] = p.actions.filter((a) => keys.has(keyOf(a.kind, a.owner, a.name)));
+  while (stack.length > 0) {
+    const a = stack.pop()!;
+    if (keep.has(a.id)) continue;
+    keep.add(a.id);
+    for (const d of a.dependsOn) {
+      const dep = byId.get(d);
+      if (dep) stack.push(dep);
+    }
+  }
+  const actions = p.actions.filter((a) => keep.has(a.id));
+  const errors = p.errors.filter((e) => e.kind === undefined || keys.has(keyOf(e.kind, e.owner, e.name ?? '')) || (e.actions ?? []).some((id) => keep.has(id)));
+  return { ...p, actions, errors, summary: summarise(actions, p.unmanaged.length) };
+}
