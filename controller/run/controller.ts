@@ -175,6 +175,7 @@ export class Controller implements ControllerView {
   }
 
   notifyPush(): void {
+    this.options.logger.info('push notification: looking at the branch');
     this.lookAtBranch('push notification');
   }
 
