@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { BadRequestTargetError } from './errors/bad-request-target-error.js';
 import { HttpError } from './errors/http-error.js';
 import { logRequestDone } from './request-logger.js';
 import type { Router } from './router.js';
@@ -13,15 +14,15 @@ import { sendError } from './send-json.js';
 export async function handleRequest(req: IncomingMessage, res: ServerResponse, router: Router, deps: ServerDeps, serverLog: Logger): Promise<void> {
   const started = performance.now();
   const method = req.method ?? 'GET';
-  // The base is a placeholder: only the path and query are used, and Host is the client's to choose.
-  const url = new URL(req.url ?? '/', 'http://status.invalid');
-  const log = serverLog.child({ method, path: url.pathname });
-  let route = router.has(url.pathname) ? url.pathname : 'unmatched';
+  const url = parseTarget(req.url);
+  const log = serverLog.child({ method, path: url?.pathname ?? null });
+  let route = url && router.has(url.pathname) ? url.pathname : 'unmatched';
   res.once('close', () => {
     deps.metrics.countRequest(route, method, res.statusCode);
     logRequestDone(log, route, res.statusCode, performance.now() - started);
   });
   try {
+    if (!url) throw new BadRequestTargetError();
     const matched = router.match(method, url.pathname);
     route = matched.route;
     await matched.handler({ req, res, url, log, deps });
@@ -32,6 +33,15 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, r
     }
     log.error({ err: error }, 'handler failed');
     answer(res, new HttpError(500, 'INTERNAL', 'internal error; see the controller log'));
+  }
+}
+
+/** The base is a placeholder: only the path and query are used, and Host is the client's to choose. */
+function parseTarget(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://status.invalid');
+  } catch {
+    return undefined;
   }
 }
 

@@ -67,7 +67,12 @@ export async function startStatusServer(opts: StatusServerOptions): Promise<Stat
   };
   const router = new Router(ROUTES);
   const server = createServer((req, res) => {
-    void handleRequest(req, res, router, deps, log);
+    // handleRequest answers every error itself; this catch is for a bug in that, which must not
+    // become an unhandled rejection (the process's end) for the whole controller.
+    handleRequest(req, res, router, deps, log).catch((err: unknown) => {
+      log.error({ err }, 'request handling failed');
+      res.destroy();
+    });
   });
   // A client that trickles its headers or body must not hold a connection forever.
   server.headersTimeout = 10_000;

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { getJson, startHarness } from './harness.js';
 import { vm } from './fake-view.js';
@@ -125,6 +126,21 @@ describe('status API read routes', () => {
     const getOnPost = await getJson(`${server.url}/api/v1/reconcile`);
     expect(getOnPost.status).toBe(405);
     expect(getOnPost.headers.get('allow')).toBe('POST');
+  });
+
+  it('answers a request target that is not a URL 400, and keeps serving', async () => {
+    const { server } = await startHarness();
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(server.port, '127.0.0.1', () => socket.write('GET http://[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (text += chunk));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('{"error":{"code":"BAD_REQUEST","message":"the request target is not a valid URL"}}');
+    expect((await getJson(`${server.url}/healthz`)).status).toBe(200);
   });
 
   it('answers a view that throws with a 500 JSON error and logs it', async () => {
