@@ -52,6 +52,8 @@ export class EventStream {
     res.on('drain', () => this.reportDropped());
     res.on('close', () => this.close());
     req.on('close', () => this.close());
+    // A write racing the socket's end must cost this client its stream, never the process.
+    res.on('error', () => this.close());
   }
 
   /** Ends the stream from the server's side (shutdown). */
