@@ -106,9 +106,11 @@ export class Controller implements ControllerView {
     this.applied = this.journal.appliedRevision() ?? null;
     const interrupted = this.journal.interruptedRuns();
     if (interrupted.length > 0) logger.warn({ runs: interrupted.map((r) => r.runId) }, 'an earlier run was interrupted; the world is observed again and what it left undone is planned again');
-    await this.step(() => this.initialRevision());
+    // Watch before the first look: a commit landing while the first revision is applied is then
+    // seen (its look is queued behind the first), never missed until the next poll.
     this.watcher = new BranchWatcher({ gitdir: this.gitdir, branch: this.options.branch, pollMs: this.options.pollMs, onMaybeMoved: (why) => this.lookAtBranch(why) });
     if (!this.options.remote) await this.watcher.start();
+    await this.step(() => this.initialRevision());
     this.resyncTimer = setInterval(() => this.requestResync('periodic'), this.options.resyncMs);
     this.isReady = true;
     logger.info({ branch: this.options.branch, revision: this.desired?.revision ?? null, applied: this.applied, resources: this.desired?.size ?? 0, observed: this.observed.size }, 'controller ready');
