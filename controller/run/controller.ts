@@ -84,6 +84,7 @@ export class Controller implements ControllerView {
   private applied: string | null = null;
   private lastSyncAt: string | null = null;
   private isReady = false;
+  private initialized = false;
   private stopping = false;
   private serial: Promise<unknown> = Promise.resolve();
   private batchScheduled = false;
@@ -110,7 +111,12 @@ export class Controller implements ControllerView {
     // seen (its look is queued behind the first), never missed until the next poll.
     this.watcher = new BranchWatcher({ gitdir: this.gitdir, branch: this.options.branch, pollMs: this.options.pollMs, onMaybeMoved: (why) => this.lookAtBranch(why) });
     if (!this.options.remote) await this.watcher.start();
-    await this.step(() => this.initialRevision());
+    const done = await this.step(() => this.initialRevision());
+    // A first look that failed (the world could not be observed, say) is redone by the next look.
+    if (done !== true) this.lastSeen = undefined;
+    this.initialized = true;
+    // Whatever moved while the first revision was planned is looked at now.
+    this.lookAtBranch('start');
     this.resyncTimer = setInterval(() => this.requestResync('periodic'), this.options.resyncMs);
     this.isReady = true;
     logger.info({ branch: this.options.branch, revision: this.desired?.revision ?? null, applied: this.applied, resources: this.desired?.size ?? 0, observed: this.observed.size }, 'controller ready');
@@ -217,7 +223,7 @@ export class Controller implements ControllerView {
    * What differs from the world is work when git changed it since the last applied revision (or
    * nothing was ever applied), drift otherwise.
    */
-  private async initialRevision(): Promise<void> {
+  private async initialRevision(): Promise<boolean> {
     const { logger } = this.options;
     const head = await this.headCommit();
     this.lastSeen = head;
@@ -229,7 +235,7 @@ export class Controller implements ControllerView {
       if (!good) {
         logger.error('no valid revision to enforce yet: waiting for a commit that fixes the errors');
         await this.observe();
-        return;
+        return true;
       }
       revision = good;
       load = await this.load(good);
@@ -255,9 +261,12 @@ export class Controller implements ControllerView {
     for (const key of work) this.owe(key);
     if (work.size < keys.size) this.recordDrift();
     if (work.size === 0) await this.markApplied(revision);
+    return true;
   }
 
   private async checkBranch(why: string): Promise<void> {
+    // Before the first revision is in place there is nothing to compare with: the first look does it.
+    if (!this.initialized) return;
     const { logger, metrics } = this.options;
     const head = await this.headCommit();
     if (head === this.lastSeen) return;
