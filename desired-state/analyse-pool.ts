@@ -1,96 +1,111 @@
 import os from 'node:os';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { BlobEntry } from './cache/desired-state-cache.js';
+import { packBlob, unpackBlob } from './cache/blob-codec.js';
 import { analyseFile } from './analyse-file.js';
-import type { AnalyseRequest } from './analyse-worker.js';
+import type { AnalyseReply, AnalyseRequest } from './analyse-worker.js';
 import { readAhead } from './read-ahead.js';
 import type { DesiredStateSource, SourceFile } from './source/source.js';
 import type { SchemaRegistry } from './validate/schema-registry.js';
 
 /** Below this many files a worker's start-up (a schema compile each) costs more than it saves. */
 const MIN_FILES_FOR_WORKERS = 64;
+/** Files a worker holds at once, so that it never waits for its next message. */
+const WORKER_DEPTH = 2;
 
 function workerCount(files: number): number {
   const configured = process.env.CAIRN_WORKERS;
   if (configured !== undefined) return Math.max(0, Number(configured) || 0);
-  // Measured on 2 cores (README): the main thread's share of the work (decoding the workers'
-  // results, the cache writes) left no gain, so workers start from 4 cores, one core kept for it.
+  // The main thread analyses files too (below), so every core but one gets a worker: on 2 cores,
+  // one worker and the main thread. Measured in the README.
   const cores = os.availableParallelism();
-  return files < MIN_FILES_FOR_WORKERS || cores < 4 ? 0 : Math.min(4, cores - 1);
+  return files < MIN_FILES_FOR_WORKERS ? 0 : Math.min(4, cores - 1);
 }
 
+/** What one file turned into; `packed` (its cache encoding) when asked for. */
+export type OnEntry = (file: SourceFile, entry: BlobEntry, packed: Uint8Array | undefined) => void;
+
 /**
- * Analyses files (parse + schema) on worker threads, one per core, while this thread reads the
- * next files and takes in the results: a cold load of a large data center is mostly parsing, and
- * parsing is per file. Results arrive in any order; `onEntry` is called once per file.
+ * Analyses files (parse + schema) on worker threads and on this thread at once: a cold load of a
+ * large data center is mostly parsing, and parsing is per file. Workers are kept fed first; in
+ * between, this thread analyses the next file itself. A worker sends back its result encoded for
+ * the cache (blob-codec.ts), which this thread stores as is and decodes, far cheaper for it than
+ * encoding. Results arrive in any order; `onEntry` is called once per file.
  */
 export async function analyseFiles(
   source: DesiredStateSource,
   files: readonly SourceFile[],
   registry: SchemaRegistry,
-  onEntry: (file: SourceFile, entry: BlobEntry) => void,
+  onEntry: OnEntry,
+  opts: { pack: boolean },
 ): Promise<void> {
+  const here = (raw: Uint8Array): [BlobEntry, Uint8Array | undefined] => {
+    const entry = analyseFile(raw, registry);
+    return [entry, opts.pack ? packBlob(entry) : undefined];
+  };
   const n = workerCount(files.length);
   if (n === 0) {
-    for await (const [file, raw] of readAhead(source, files)) onEntry(file, analyseFile(raw, registry));
+    for await (const [file, raw] of readAhead(source, files)) onEntry(file, ...here(raw));
     return;
   }
   const workers = Array.from({ length: n }, startWorker);
+  let failure: unknown;
   try {
-    await new Promise<void>((resolve, reject) => {
-      let sent = 0;
-      let done = 0;
-      const inFlight = new Map<Worker, number>();
-      const reads = readAhead(source, files, 4 * n);
-      let reading = false;
-      let finished = false;
-      let exhausted = false;
-      // Keep every worker two files deep so that none waits for its next message. Re-scan after
-      // each (awaited) read: a worker may have become free meanwhile.
-      const feed = async () => {
-        if (reading || finished) return;
-        reading = true;
-        try {
-          for (;;) {
-            const w = workers.find((x) => (inFlight.get(x) ?? 0) < 2);
-            if (!w || exhausted) return;
-            const next = await reads.next();
-            if (next.done) {
-              exhausted = true;
-              return;
-            }
-            const [, raw] = next.value;
-            // A copy of its own is transferred: the source may keep (and later re-read) its bytes.
-            const bytes = raw.slice();
-            const req: AnalyseRequest = { id: sent++, bytes };
-            inFlight.set(w, (inFlight.get(w) ?? 0) + 1);
-            w.postMessage(req, [bytes.buffer as ArrayBuffer]);
-          }
-        } finally {
-          reading = false;
-        }
-      };
-      for (const w of workers) {
-        w.on('message', ({ id, entry }: { id: number; entry: BlobEntry }) => {
-          inFlight.set(w, (inFlight.get(w) ?? 1) - 1);
-          onEntry(files[id]!, entry);
-          if (++done === files.length) {
-            finished = true;
-            resolve();
-          } else {
-            feed().catch(reject);
-          }
-        });
-        w.on('error', reject);
-        w.on('exit', (code) => {
-          if (!finished && code !== 0) reject(new Error(`analysis worker exited with code ${code}`));
-        });
+    let next = 0;
+    let done = 0;
+    const inFlight = new Map<Worker, number>();
+    let allDone!: () => void;
+    const finished = new Promise<void>((resolve) => (allDone = resolve));
+    const fail = (err: unknown) => {
+      failure ??= err;
+      allDone();
+    };
+    const complete = () => {
+      if (++done === files.length) allDone();
+    };
+    const feed = async (w: Worker) => {
+      while (failure === undefined && next < files.length && (inFlight.get(w) ?? 0) < WORKER_DEPTH) {
+        const id = next++;
+        inFlight.set(w, (inFlight.get(w) ?? 0) + 1);
+        // A copy of its own, exactly its size, is transferred: the source may keep its bytes, and a
+        // Buffer's slice() is a view into a larger (possibly pooled) ArrayBuffer, not a copy.
+        const bytes = new Uint8Array(await source.read(files[id]!));
+        const req: AnalyseRequest = { id, bytes };
+        w.postMessage(req, [bytes.buffer as ArrayBuffer]);
       }
-      feed().catch(reject);
-    });
+    };
+    for (const w of workers) {
+      w.on('message', ({ id, packed }: AnalyseReply) => {
+        inFlight.set(w, (inFlight.get(w) ?? 1) - 1);
+        try {
+          onEntry(files[id]!, unpackBlob(packed), packed);
+        } catch (err) {
+          fail(err);
+          return;
+        }
+        complete();
+        feed(w).catch(fail);
+      });
+      w.on('error', fail);
+      w.on('exit', (code) => {
+        if (done < files.length && code !== 0) fail(new Error(`analysis worker exited with code ${code}`));
+      });
+      await feed(w);
+    }
+    // This thread's share: whatever no worker has taken yet, one file per turn of the event loop
+    // so that the workers' results (and their next files) are handled in between.
+    while (failure === undefined && next < files.length) {
+      const file = files[next++]!;
+      onEntry(file, ...here(await source.read(file)));
+      complete();
+      await nextTurn();
+    }
+    await finished;
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
+  if (failure !== undefined) throw failure;
 }
 
 /**

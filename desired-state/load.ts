@@ -31,7 +31,7 @@ export interface LoadOptions {
  * Bump when what a blob or a revision turns into changes shape or meaning within one release (the
  * salt also holds cairn's version and the schemas), so old cache entries are not used.
  */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 export function defaultStateDir(repo: string): string {
   if (process.env.CAIRN_STATE_DIR) return path.resolve(process.env.CAIRN_STATE_DIR);
@@ -109,12 +109,18 @@ async function load(
     if (meta) metas.set(file.path, meta);
     else misses.push(file);
   }
-  await analyseFiles(source, misses, registry, (file, entry) => {
-    const meta = blobMeta(entry);
-    cache?.putBlob(file.oid, entry, meta);
-    fresh.set(file.path, entry);
-    metas.set(file.path, meta);
-  });
+  await analyseFiles(
+    source,
+    misses,
+    registry,
+    (file, entry, packed) => {
+      const meta = blobMeta(entry);
+      if (packed) cache?.putBlob(file.oid, packed, meta);
+      fresh.set(file.path, entry);
+      metas.set(file.path, meta);
+    },
+    { pack: cache !== undefined },
+  );
   const entryOf = (f: SourceFile): BlobEntry | undefined => fresh.get(f.path) ?? cache?.getBlob(f.oid);
   const metaOf = (f: SourceFile): BlobMeta => metas.get(f.path)!;
 

@@ -6,6 +6,7 @@ import type { ValidationIssue } from '../model.js';
 import type { FileIssue } from '../parse/issue.js';
 import type { Claim } from '../validate/semantic/context.js';
 import type { DocRecord } from '../validate/validate-document.js';
+import { unpackBlob } from './blob-codec.js';
 
 /** What one git blob (one file's bytes) turned into; independent of the file's path. */
 export interface BlobEntry {
@@ -49,7 +50,8 @@ export interface RevisionEntry {
  */
 export class DesiredStateCache {
   private readonly root: RootDatabase;
-  private readonly blobs: Database<BlobEntry, string>;
+  /** Encoded with blob-codec.ts (the bytes a worker thread produced), not by lmdb. */
+  private readonly blobs: Database<Uint8Array, string>;
   private readonly revisions: Database<RevisionEntry, string>;
   private readonly trees: Database<[string, string][], string>;
   private readonly metas: Database<BlobMeta, string>;
@@ -62,7 +64,7 @@ export class DesiredStateCache {
     if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '*\n');
     this.root = open({ path: path.join(stateDir, 'desired-state.lmdb'), maxDbs: 8, noSubdir: false });
     const structured = { sharedStructuresKey: Symbol.for('structures') };
-    this.blobs = this.root.openDB<BlobEntry, string>({ name: 'blobs', ...structured });
+    this.blobs = this.root.openDB<Uint8Array, string>({ name: 'blobs', encoding: 'binary' });
     this.revisions = this.root.openDB<RevisionEntry, string>({ name: 'revisions', ...structured });
     this.trees = this.root.openDB<[string, string][], string>({ name: 'trees' });
     this.metas = this.root.openDB<BlobMeta, string>({ name: 'blob-metas', ...structured });
@@ -70,11 +72,13 @@ export class DesiredStateCache {
   }
 
   getBlob(oid: string): BlobEntry | undefined {
-    return this.blobs.get(`${this.salt}:${oid}`);
+    const bytes = this.blobs.get(`${this.salt}:${oid}`);
+    return bytes && unpackBlob(bytes);
   }
 
-  putBlob(oid: string, entry: BlobEntry, meta: BlobMeta): void {
-    void this.blobs.put(`${this.salt}:${oid}`, entry);
+  /** `packed` is the entry encoded by blob-codec.ts's packBlob. */
+  putBlob(oid: string, packed: Uint8Array, meta: BlobMeta): void {
+    void this.blobs.put(`${this.salt}:${oid}`, packed);
     void this.metas.put(`${this.salt}:${oid}`, meta);
   }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import git from 'isomorphic-git';
 import { findGitDirs } from './git-dirs.js';
+import { readLooseBlob } from './loose-object.js';
 import { resolveRevision } from './resolve-revision.js';
 import { isDesiredStatePath, type DesiredStateSource, type SourceFile } from './source.js';
 
@@ -45,6 +46,8 @@ export async function openGitSource(repo: string, rev: string, listings?: TreeLi
       return listing;
     },
     async read(file) {
+      const loose = readLooseBlob(gitdir, file.oid);
+      if (loose) return loose;
       const { blob } = await git.readBlob({ fs, gitdir, oid: file.oid, cache });
       return blob;
     },
