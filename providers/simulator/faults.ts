@@ -34,7 +34,9 @@ export function drawFault(faults: SimFaults, random: () => number): FaultDraw {
   return undefined;
 }
 
+/** The rates in force now: another process may have set them a moment ago (`cairn sim fault`). */
 export function readFaults(world: SimulatorWorld): SimFaults {
+  world.refresh();
   return { ...NO_FAULTS, ...(world.meta<Partial<SimFaults>>(FAULTS_KEY) ?? {}) };
 }
 
@@ -93,6 +95,7 @@ export async function setHostDown(world: SimulatorWorld, hostName: string, down:
 
 /** Hosts taken down by a fault, by name. */
 export function downHosts(world: SimulatorWorld): string[] {
+  world.refresh();
   return world.scan('Host').filter((h) => h.down).map((h) => h.name).sort();
 }
 

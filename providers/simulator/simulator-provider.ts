@@ -39,7 +39,7 @@ export interface SimulatorProvider extends Provider {
  * the same one. See providers/provider.ts for the contract it keeps.
  *
  * An apply: draw a fault; on an injected error, fail after the latency having done nothing. Else
- * apply the effect in one transaction, wait the latency (a VM is Starting meanwhile), end any
+ * apply the effect in one transaction while the latency runs (a VM is Starting meanwhile), end any
  * transition in a second transaction (or, if this call never gets there, when it is overdue at the
  * next observe: transitions.ts). On an injected timeout, the effect stays and the reply is
  * "lost": the caller gets a TransientError and its retry adopts what was made.
@@ -65,6 +65,10 @@ export function createSimulatorProvider(options: SimulatorProviderOptions): Simu
         throw new TransientError(`${what}: simulated transient failure (injected, error rate ${faults.errorRate}); nothing was done`);
       }
       if (fault === 'permanent') throw new PermanentError(`${what}: simulated permanent failure (injected, rate ${faults.permanentErrorRate}); nothing was done`);
+      // The call's latency runs from its start, the effect's commit inside it (as a real API's own
+      // database write is part of its response time): no fixed cost on top of the latency.
+      const latencyOver = waitLatency(ms, signal, what);
+      latencyOver.catch(() => {}); // an abort while the mutation fails too must not go unhandled
       const step: OpStep = await world.mutate((tx) => {
         const first = runOperation(tx, frozen);
         if (!first.transition) return first;
@@ -73,7 +77,7 @@ export function createSimulatorProvider(options: SimulatorProviderOptions): Simu
         beginTransition(tx, first.transition, Date.now() + ms);
         return first;
       });
-      await waitLatency(ms, signal, what);
+      await latencyOver;
       const transition = step.transition;
       const result = transition ? { ...step.result, ...(await world.mutate((tx) => completeTransition(tx, transition))) } : step.result;
       if (fault === 'timeout') {

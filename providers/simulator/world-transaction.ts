@@ -1,35 +1,49 @@
-import type { Database } from 'lmdb';
 import type { Kind } from '../../desired-state/model.js';
 import { externalIdPrefix, type SimObject } from './sim-object.js';
-import { identityKey, RANGE_END, SEP, type WorldReader } from './world-reader.js';
+import { StagedLayer, type KeyValueSource } from './staged-layer.js';
+import { identityKey, SEP, type WorldReader } from './world-reader.js';
 
-const DELETED = Symbol('deleted');
-type Staged<V> = Map<string, V | typeof DELETED>;
-
-export interface WorldDbs {
-  objects: Database<SimObject, string>;
-  index: Database<string, string>;
-  claims: Database<string, string>;
-  meta: Database<unknown, string>;
+/** The four key spaces of the world, as a mutation reads them (world-store.ts: lmdb, cached, plus the batch's writes). */
+export interface WorldSources {
+  objects: KeyValueSource<SimObject>;
+  index: KeyValueSource<string>;
+  claims: KeyValueSource<string>;
+  meta: KeyValueSource<unknown>;
 }
 
 /**
- * One mutation of the world. Writes are staged here and reach lmdb only when the mutation returns,
- * so a mutation that throws halfway (no capacity on the third NIC's network, say) leaves no trace:
- * the per-kind code can check and write in whatever order reads best.
+ * One mutation of the world. Writes are staged here and reach the batch (and then lmdb) only when
+ * the mutation returns, so a mutation that throws halfway (no capacity on the third NIC's network,
+ * say) leaves no trace: the per-kind code can check and write in whatever order reads best.
+ *
+ * Objects read through a transaction are shallow copies, made once per transaction (a VM create
+ * that looks at its host three times gets one copy): the per-kind code replaces `spec`, `status`
+ * and the other fields of an object it changes, and never modifies what they hold in place, so
+ * the decoded objects the world keeps (world-cache.ts) are never touched by a mutation that fails.
  */
 export class WorldTx implements WorldReader {
-  private readonly objects: Staged<SimObject> = new Map();
-  private readonly index: Staged<string> = new Map();
-  private readonly claims: Staged<string> = new Map();
-  private readonly metas: Staged<unknown> = new Map();
-  private readonly seenObjects = new Map<string, SimObject>();
-  private readonly seenIndex = new Map<string, string>();
+  private readonly objects: StagedLayer<SimObject>;
+  private readonly index: StagedLayer<string>;
+  private readonly claims: StagedLayer<string>;
+  private readonly metas: StagedLayer<unknown>;
+  private readonly copies = new Map<string, SimObject>();
 
-  constructor(private readonly dbs: WorldDbs) {}
+  constructor(private readonly sources: WorldSources) {
+    this.objects = new StagedLayer(sources.objects);
+    this.index = new StagedLayer(sources.index);
+    this.claims = new StagedLayer(sources.claims);
+    this.metas = new StagedLayer(sources.meta);
+  }
 
   get(externalId: string): SimObject | undefined {
-    return read(this.objects, this.dbs.objects, externalId, this.seenObjects);
+    if (this.objects.has(externalId)) return this.objects.get(externalId);
+    let copy = this.copies.get(externalId);
+    if (copy === undefined) {
+      const obj = this.sources.objects.get(externalId);
+      if (obj === undefined) return undefined;
+      this.copies.set(externalId, (copy = { ...obj }));
+    }
+    return copy;
   }
 
   put(obj: SimObject): void {
@@ -38,12 +52,12 @@ export class WorldTx implements WorldReader {
 
   /** Removes the object and, if it is managed, its identity. */
   remove(obj: SimObject): void {
-    this.objects.set(obj.externalId, DELETED);
-    if (obj.identity) this.index.set(identityKey(obj.kind, obj.name, obj.identity.owner), DELETED);
+    this.objects.delete(obj.externalId);
+    if (obj.identity) this.index.delete(identityKey(obj.kind, obj.name, obj.identity.owner));
   }
 
   byIdentity(kind: Kind, owner: string, name: string): SimObject | undefined {
-    const id = read(this.index, this.dbs.index, identityKey(kind, name, owner), this.seenIndex);
+    const id = this.index.get(identityKey(kind, name, owner));
     const obj = id === undefined ? undefined : this.get(id);
     return obj?.identity ? obj : undefined;
   }
@@ -57,7 +71,7 @@ export class WorldTx implements WorldReader {
 
   /** Takes cairn's identity off: the object stays, unmanaged. */
   clearIdentity(obj: SimObject): void {
-    if (obj.identity) this.index.set(identityKey(obj.kind, obj.name, obj.identity.owner), DELETED);
+    if (obj.identity) this.index.delete(identityKey(obj.kind, obj.name, obj.identity.owner));
     delete obj.identity;
     this.put(obj);
   }
@@ -69,11 +83,11 @@ export class WorldTx implements WorldReader {
   }
 
   scan(kind: Kind): SimObject[] {
-    return [...range(this.objects, this.dbs.objects, externalIdPrefix(kind)).values()];
+    return this.objects.range(externalIdPrefix(kind)).map(([id, obj]) => (this.objects.has(id) ? obj : this.copyOf(id, obj)));
   }
 
   indexRange(prefix: string): string[] {
-    return [...range(this.index, this.dbs.index, prefix).values()];
+    return this.index.range(prefix).map((e) => e[1]);
   }
 
   indexPut(key: string, value: string): void {
@@ -81,15 +95,15 @@ export class WorldTx implements WorldReader {
   }
 
   indexRemove(key: string): void {
-    this.index.set(key, DELETED);
+    this.index.delete(key);
   }
 
   claimHolder(key: string): string | undefined {
-    return read(this.claims, this.dbs.claims, key);
+    return this.claims.get(key);
   }
 
   hasClaims(prefix: string): boolean {
-    return range(this.claims, this.dbs.claims, prefix, 1).size > 0;
+    return this.claims.range(prefix).length > 0;
   }
 
   claim(key: string, holder: string): void {
@@ -97,11 +111,11 @@ export class WorldTx implements WorldReader {
   }
 
   release(key: string): void {
-    this.claims.set(key, DELETED);
+    this.claims.delete(key);
   }
 
   meta<T>(key: string): T | undefined {
-    return read(this.metas, this.dbs.meta, key) as T | undefined;
+    return this.metas.get(key) as T | undefined;
   }
 
   setMeta(key: string, value: unknown): void {
@@ -123,51 +137,23 @@ export class WorldTx implements WorldReader {
     return `02:00:${hex.slice(0, 2)}:${hex.slice(2, 4)}:${hex.slice(4, 6)}:${hex.slice(6, 8)}`;
   }
 
-  /** Writes what was staged; runs inside the lmdb write transaction, where put and remove apply at once. */
-  commit(): void {
-    flush(this.objects, this.dbs.objects);
-    flush(this.index, this.dbs.index);
-    flush(this.claims, this.dbs.claims);
-    flush(this.metas, this.dbs.meta);
+  /** True when the mutation staged any write (a refused or read-only one stages none). */
+  get wrote(): boolean {
+    return this.objects.size + this.index.size + this.claims.size + this.metas.size > 0;
   }
-}
 
-/**
- * Reads see the mutation's own writes first. What came from lmdb is remembered for the rest of the
- * mutation: a VM create looks at its host, cluster and pod several times, and decodes them once.
- */
-function read<V>(staged: Staged<V>, db: Database<V, string>, key: string, seen?: Map<string, V>): V | undefined {
-  const s = staged.get(key);
-  if (s === DELETED) return undefined;
-  if (s !== undefined) return s;
-  let v = seen?.get(key);
-  if (v === undefined) {
-    v = db.get(key);
-    if (v !== undefined) seen?.set(key, v);
+  /** Hands what was staged to the batch below (`into`): called once the mutation returned. */
+  commitInto(into: { objects: StagedLayer<SimObject>; index: StagedLayer<string>; claims: StagedLayer<string>; meta: StagedLayer<unknown> }): void {
+    this.objects.mergeInto(into.objects);
+    this.index.mergeInto(into.index);
+    this.claims.mergeInto(into.claims);
+    this.metas.mergeInto(into.meta);
   }
-  return v;
-}
 
-function range<V>(staged: Staged<V>, db: Database<V, string>, prefix: string, limit?: number): Map<string, V> {
-  const out = new Map<string, V>();
-  for (const { key, value } of db.getRange({ start: prefix, end: prefix + RANGE_END })) {
-    const s = staged.get(key);
-    if (s === DELETED) continue;
-    out.set(key, s !== undefined ? s : value);
-    if (limit !== undefined && out.size >= limit) return out;
-  }
-  let added = false;
-  for (const [key, value] of staged) {
-    if (value === DELETED || out.has(key) || !key.startsWith(prefix)) continue;
-    out.set(key, value);
-    added = true;
-  }
-  return added ? new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : out;
-}
-
-function flush<V>(staged: Staged<V>, db: Database<V, string>): void {
-  for (const [key, value] of staged) {
-    if (value === DELETED) void db.remove(key);
-    else void db.put(key, value);
+  /** The copy this transaction works on (the same one every time it is asked for). */
+  private copyOf(id: string, obj: SimObject): SimObject {
+    let copy = this.copies.get(id);
+    if (copy === undefined) this.copies.set(id, (copy = { ...obj }));
+    return copy;
   }
 }

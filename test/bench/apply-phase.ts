@@ -31,7 +31,7 @@ import { observedHosts } from '../../controller/planning/apply-run.js';
 import { executePlan } from '../../controller/executor/execute-plan.js';
 import { makePlan } from '../../controller/planning/make-plan.js';
 import { createProgress, type ProgressMode } from '../../controller/progress/progress.js';
-import { openJournal, type JournalOptions } from '../../controller/state/journal.js';
+import { DEFAULT_JOURNAL_DURABILITY, openJournal, type JournalOptions } from '../../controller/state/journal.js';
 import { loadDesiredState } from '../../desired-state/load.js';
 import type { Provider } from '../../providers/provider.js';
 import type { Action, ActionResult } from '../../reconcilers/action.js';
@@ -248,7 +248,7 @@ export async function applyPhase(args: PhaseArgs): Promise<ApplyPhaseOutput> {
   setLatency(args.latencyMs);
   const concurrency = args.concurrency ?? DEFAULT_CONCURRENCY;
   const perHostConcurrency = args.perHostConcurrency ?? DEFAULT_PER_HOST_CONCURRENCY;
-  const durability = args.durability ?? 'commit';
+  const durability = args.durability ?? DEFAULT_JOURNAL_DURABILITY;
   const progressChoice = args.progress ?? 'tty';
 
   const loadBefore = loadAverage1m();

@@ -32,6 +32,7 @@ import {
   type GitImpl,
 } from './generate-datacenter.js';
 import { runPhaseProcess } from './phase-process.js';
+import { DEFAULT_JOURNAL_DURABILITY } from '../../controller/state/journal.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_PER_HOST_CONCURRENCY,
@@ -55,7 +56,7 @@ export const usage = `npm run bench -- apply [options]
   --latency L            simulator latency per call for the makespan part, ms; default 20
   --concurrency C        executor concurrency (both parts); default ${DEFAULT_CONCURRENCY} (cairn apply's)
   --per-host-concurrency N  calls at once per hypervisor host; default ${DEFAULT_PER_HOST_CONCURRENCY}
-  --durability D         journal durability: commit (default), flush or process
+  --durability D         journal durability: process (default: cairn apply's), commit or flush
   --progress P           progress events: tty (default: the live line, drawn into a sink), plain, json or none
   --sweep [LIST]         also apply at zero latency for each durability:concurrency of LIST (fresh state dir each);
                          default list commit:16,commit:64,commit:256,process:16,process:64,process:256
@@ -131,7 +132,7 @@ export function parseOptions(args: string[]): Options {
   let latencyMs = 20;
   let concurrency = DEFAULT_CONCURRENCY;
   let perHostConcurrency = DEFAULT_PER_HOST_CONCURRENCY;
-  let durability: Durability = 'commit';
+  let durability: Durability = DEFAULT_JOURNAL_DURABILITY;
   let progress: ProgressChoice = 'tty';
   let sweep: { durability: Durability; concurrency: number }[] | null = null;
   let skipZero = false;
