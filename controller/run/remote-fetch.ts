@@ -10,7 +10,9 @@ import { RemoteFetchError } from './errors/remote-fetch-error.js';
  */
 export async function fetchRemote(gitdir: string, url: string, branch: string, cache: object): Promise<string> {
   try {
-    const result = await git.fetch({ fs, http, gitdir, url, remote: 'cairn', ref: branch, remoteRef: branch, singleBranch: true, tags: false, cache });
+    // The remote named `cairn`, pointed at the URL given (it may have changed since the last run).
+    await git.addRemote({ fs, gitdir, remote: 'cairn', url, force: true });
+    const result = await git.fetch({ fs, http, gitdir, remote: 'cairn', ref: branch, remoteRef: branch, singleBranch: true, tags: false, cache });
     if (!result.fetchHead) throw new RemoteFetchError(`${url} has no branch ${branch}`);
     return result.fetchHead;
   } catch (error) {
