@@ -45,4 +45,12 @@ export interface Provider {
   observe(scope: ObserveScope, signal: AbortSignal): Promise<ObservedResource[]>;
   /** create | update | delete | orphan | replace-as-delete+create | start | stop. */
   apply(action: Action, signal: AbortSignal): Promise<ActionResult>;
+  /**
+   * Optional, and cheap: a token that changes whenever what `observe` would return may have
+   * changed, by cairn or anyone else (as Kubernetes' resourceVersion). Equal tokens promise an
+   * equal observation, so a plan made from the first may be reused (controller/state/unchanged-plan.ts).
+   * Undefined when the provider cannot promise it right now; a provider without the method is
+   * always observed.
+   */
+  changeToken?(signal: AbortSignal): Promise<string | undefined>;
 }

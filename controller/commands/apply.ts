@@ -6,6 +6,7 @@ import { createProgress, renderReport, type ProgressMode } from '../progress/pro
 import { runApply } from '../planning/apply-run.js';
 import { confirmOnTerminal } from '../planning/confirm.js';
 import { makePlan } from '../planning/make-plan.js';
+import { verifyConverged } from '../planning/verify-converged.js';
 import { planOptions, planOptionsFrom } from '../planning/plan-options.js';
 import { printInvalidRevision } from '../planning/print-invalid-revision.js';
 import { openJournal } from '../state/journal.js';
@@ -38,7 +39,7 @@ Exit 0: applied (or nothing to do); 1: invalid revision, unappliable plan, or so
       throw new UsageError('stdin is not a terminal, so there is nobody to ask: pass --auto-approve to apply without confirmation');
     }
 
-    const planned = await makePlan(opts);
+    const planned = await makePlan({ ...opts, reuseUnchanged: true });
     if (!planned.ok) {
       printInvalidRevision(planned.load, 'apply', io);
       return ExitCode.invalid;
@@ -83,6 +84,12 @@ Exit 0: applied (or nothing to do); 1: invalid revision, unappliable plan, or so
       });
       progress.stop();
       io.stdout.write(renderReport(report, { actions: plan.actions }));
+      if (ok && !abort.signal.aborted) {
+        const { plan: after } = await verifyConverged(planned.load.model, provider, stateDir, abort.signal);
+        if (after.actions.length > 0 || after.errors.length > 0) {
+          io.stderr.write(`cairn apply: after the apply the world still differs from the revision (${after.actions.length} action${after.actions.length === 1 ? '' : 's'}${after.errors.length > 0 ? `, ${after.errors.length} plan error${after.errors.length === 1 ? '' : 's'}` : ''}): it changed meanwhile, or cairn cannot converge it; cairn plan shows what\n`);
+        }
+      }
       return ok ? ExitCode.ok : ExitCode.invalid;
     } finally {
       process.off('SIGINT', stop);

@@ -22,7 +22,8 @@ Exit 0: no changes; 2: changes present; 1: the revision is invalid or the plan c
     const opts = planOptionsFrom(args, io);
     const format = args.values.json ? 'json' : String(args.values.format ?? 'text');
     if (!['text', 'json', 'markdown'].includes(format)) throw new UsageError(`--format must be text, json or markdown (got ${JSON.stringify(format)})`);
-    const planned = await makePlan(opts);
+    // An unchanged revision against an unchanged world (the provider's change token): the remembered empty plan.
+    const planned = await makePlan({ ...opts, reuseUnchanged: true });
     if (!planned.ok) {
       printInvalidRevision(planned.load, 'plan', io);
       return ExitCode.invalid;

@@ -102,6 +102,16 @@ export function createSimulatorProvider(options: SimulatorProviderOptions): Simu
     }
   }
 
+  /** The world's write generation (world-store.ts): every apply, drift and fault bumps it. */
+  async function changeToken(signal: AbortSignal): Promise<string | undefined> {
+    try {
+      if (signal.aborted) throw abortedError(signal, 'changeToken');
+      return world.changeToken();
+    } catch (error) {
+      throw asProviderError(error, 'changeToken');
+    }
+  }
+
   return {
     name: 'simulator',
     stateDir: options.stateDir,
@@ -109,6 +119,7 @@ export function createSimulatorProvider(options: SimulatorProviderOptions): Simu
     kinds: () => KINDS,
     observe,
     apply,
+    changeToken,
     latencyOf: (kind) => (kind === 'observe' ? latency.observe : latency.of(kind)),
   };
 }

@@ -29,7 +29,8 @@ import { Session } from 'node:inspector/promises';
 import { pathToFileURL } from 'node:url';
 import { observedHosts } from '../../controller/planning/apply-run.js';
 import { executePlan } from '../../controller/executor/execute-plan.js';
-import { makePlan } from '../../controller/planning/make-plan.js';
+import { makePlan, observeAndPlan } from '../../controller/planning/make-plan.js';
+import { verifyConverged } from '../../controller/planning/verify-converged.js';
 import { createProgress, type ProgressMode } from '../../controller/progress/progress.js';
 import { DEFAULT_JOURNAL_DURABILITY, openJournal, type JournalOptions } from '../../controller/state/journal.js';
 import { loadDesiredState } from '../../desired-state/load.js';
@@ -104,15 +105,35 @@ export interface ApplyPhaseOutput {
   stateFilesMiB: Record<string, number>;
   /** 1-minute load average of the machine when the phase began and when the executor ended: other work skews the figures. */
   loadAverage: { before: number; after: number };
+  /** The observe + plan after a fully successful apply (verifyConverged, as `cairn apply` does); 0 when not run. */
+  verifyMs?: number;
+  /** Actions that plan found (0: converged; -1: not run). */
+  verifyActions?: number;
   concurrency: number;
   perHostConcurrency: number;
   durability: Durability;
   progress: ProgressChoice;
 }
 
+/** One observe + plan in full (no remembered plan). */
+export interface FullPlanFigures {
+  observeMs: number;
+  planMs: number;
+  actions: number;
+  observed: number;
+}
+
 export interface NoopPhaseOutput {
   phase: 'noop';
+  /** Peak RSS of `cairn plan` (before the full observe + plan runs measured after it). */
   maxRssMiB: number;
+  /** The remembered empty plan was used (the world's change token and the revision unchanged). */
+  reused?: boolean;
+  /** Observe + plan in full right after, in the same process: the world decoded from lmdb, as a fresh process does. */
+  fullCold?: FullPlanFigures;
+  /** The same again: the world already decoded, as a long-running controller's resync. */
+  fullWarm?: FullPlanFigures;
+  maxRssWithFullMiB?: number;
   valid: boolean;
   actions: number;
   /** The first few actions, when there are any (there should be none). */
@@ -339,6 +360,15 @@ export async function applyPhase(args: PhaseArgs): Promise<ApplyPhaseOutput> {
   if (ok) await journal.setAppliedRevision(plan.revision);
   const tEnd = performance.now();
   journalRunMs += tEnd - te;
+  // As `cairn apply` does after a run where everything succeeded: observe and plan again (and so
+  // remember the empty plan under the world's change token).
+  let verifyMs = 0;
+  let verifyActions = -1;
+  if (ok && args.provider !== 'null') {
+    const v = await verifyConverged(planned.load.model, provider, stateDir, new AbortController().signal);
+    verifyMs = v.ms;
+    verifyActions = v.plan.actions.length;
+  }
 
   return {
     ...common,
@@ -355,14 +385,21 @@ export async function applyPhase(args: PhaseArgs): Promise<ApplyPhaseOutput> {
     memoryAfterApplyMiB,
     stateFilesMiB: stateFiles(stateDir),
     loadAverage: { before: loadBefore, after: loadAfter },
+    verifyMs,
+    verifyActions,
   };
 }
 
-/** `cairn plan` after the apply: load (warm) + observe + plan. */
+/**
+ * `cairn plan` after the apply: load (warm), then the remembered empty plan if neither the revision
+ * nor the world changed (the provider's change token), else observe + plan. Then, for the figures,
+ * observe + plan in full in the same process twice: with the world decoded from lmdb (a fresh
+ * process) and again (a long-running controller's resync, issue 4).
+ */
 export async function noopPhase(args: PhaseArgs): Promise<NoopPhaseOutput> {
   setLatency(args.latencyMs);
   const t0 = performance.now();
-  const planned = await makePlan({ repo: args.repo, rev: args.rev, stateDir: args.stateDir });
+  const planned = await makePlan({ repo: args.repo, rev: args.rev, stateDir: args.stateDir, reuseUnchanged: true });
   const totalMs = performance.now() - t0;
   if (!planned.ok) {
     return {
@@ -372,9 +409,20 @@ export async function noopPhase(args: PhaseArgs): Promise<NoopPhaseOutput> {
     };
   }
   const { plan, observeMs, planMs } = planned;
+  const full = async () => {
+    const r = await observeAndPlan(planned.load.model, planned.provider, planned.stateDir, { signal: new AbortController().signal });
+    return { observeMs: r.observeMs, planMs: r.planMs, actions: r.plan.actions.length, observed: r.observed.length };
+  };
+  const maxRssBeforeFull = maxRssMiB();
+  const fullCold = await full();
+  const fullWarm = await full();
   return {
     phase: 'noop',
-    maxRssMiB: maxRssMiB(),
+    reused: planned.reused === true,
+    fullCold,
+    fullWarm,
+    maxRssMiB: maxRssBeforeFull,
+    maxRssWithFullMiB: maxRssMiB(),
     valid: true,
     actions: plan.actions.length,
     firstActions: plan.actions.slice(0, 10).map((a) => `${a.id} (${a.reason})`),

@@ -309,6 +309,7 @@ function describeApply(label: string, r: ApplyPhaseOutput): void {
       ` lmdb files ${Object.entries(r.stateFilesMiB).map(([f, m]) => `${f} ${m} MiB`).join(', ')}); ${r.succeeded} succeeded, ${r.failed} failed, ${r.skipped} skipped, ${r.notStarted} not started`,
   );
   log(`  dependency layers (provider calls): [${r.layers.callsPerLayer.join(', ')}]`);
+  if (r.verifyActions !== undefined && r.verifyActions >= 0) log(`  verified after the apply (observe + plan): ${r.verifyActions} actions in ${Math.round(r.verifyMs ?? 0)} ms`);
   for (const e of r.planErrors) log(`  plan error: ${e}`);
   for (const f of r.firstFailures) log(`  failed: ${f}`);
 }
@@ -325,6 +326,7 @@ function applyProblems(label: string, r: ApplyPhaseOutput): string[] {
   const out: string[] = [];
   if (!r.valid) out.push(`${label}: the revision is invalid: ${r.planErrors.join('; ')}`);
   else if (r.planErrors.length > 0) out.push(`${label}: the plan has errors: ${r.planErrors.join('; ')}`);
+  if (r.verifyActions !== undefined && r.verifyActions > 0) out.push(`${label}: the plan after the apply is not empty: ${r.verifyActions} actions`);
   if (r.failed + r.skipped + r.notStarted > 0) out.push(`${label}: ${r.failed} failed, ${r.skipped} skipped, ${r.notStarted} not started (${r.firstFailures.join('; ')})`);
   return out;
 }
@@ -366,8 +368,12 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       noop = await runPhase<NoopPhaseOutput>('noop', { repo: repo.repo, stateDir, rev: repo.meta.commit, latencyMs: 0 }, opts, 'noop-plan');
       log(
         `no-op plan: ${noop.actions} actions in ${Math.round(noop.totalMs)} ms (load ${Math.round(noop.loadMs)}, observe ${Math.round(noop.observeMs)} of ${noop.observed} objects, plan ${Math.round(noop.planMs)}),` +
-          ` revision cache hit ${noop.revisionCacheHit}, peak RSS ${noop.maxRssMiB} MiB`,
+          ` remembered empty plan reused ${noop.reused}, revision cache hit ${noop.revisionCacheHit}, peak RSS ${noop.maxRssMiB} MiB`,
       );
+      for (const [label, f] of [['cold (world decoded from lmdb)', noop.fullCold], ['warm (a controller resync)', noop.fullWarm]] as const) {
+        if (f) log(`  full observe + plan, ${label}: observe ${Math.round(f.observeMs)} ms of ${f.observed} objects + plan ${Math.round(f.planMs)} ms = ${Math.round(f.observeMs + f.planMs)} ms, ${f.actions} actions`);
+        if (f && f.actions !== 0) problems.push(`full observe + plan ${label} after the apply is not empty: ${f.actions} actions`);
+      }
       if (noop.actions !== 0) {
         const msg = `ASSERTION FAILED: the plan after the apply is not empty: ${noop.actions} actions, e.g. ${noop.firstActions.join('; ')}`;
         log(msg);
@@ -410,12 +416,17 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
         noopLoadMs: round1(noop.loadMs),
         noopObserveMs: round1(noop.observeMs),
         noopPlanOnlyMs: round1(noop.planMs),
+        noopPlanReused: noop.reused ?? false,
+        fullObservePlanCold: noop.fullCold ? { observeMs: round1(noop.fullCold.observeMs), planMs: round1(noop.fullCold.planMs), totalMs: round1(noop.fullCold.observeMs + noop.fullCold.planMs) } : null,
+        fullObservePlanWarm: noop.fullWarm ? { observeMs: round1(noop.fullWarm.observeMs), planMs: round1(noop.fullWarm.planMs), totalMs: round1(noop.fullWarm.observeMs + noop.fullWarm.planMs) } : null,
+        verifyAfterApplyMs: round1(zeroApply.verifyMs ?? 0),
+        verifyAfterApplyActions: zeroApply.verifyActions ?? null,
         warmValidateMs: round1(validate.ms),
         succeeded: zeroApply.succeeded,
         failed: zeroApply.failed,
         summary: zeroApply.summary,
         callsPerLayer: zeroApply.layers.callsPerLayer,
-        peakRssMiB: { apply: zeroApply.maxRssMiB, applyAfterPlan: zeroApply.rssAfterPlanMiB, noopPlan: noop.maxRssMiB, warmValidate: validate.maxRssMiB },
+        peakRssMiB: { apply: zeroApply.maxRssMiB, applyAfterPlan: zeroApply.rssAfterPlanMiB, noopPlan: noop.maxRssMiB, noopWithFullPlans: noop.maxRssWithFullMiB ?? null, warmValidate: validate.maxRssMiB },
         controllerOnly,
         loadAverage: zeroApply.loadAverage,
         memoryAfterApplyMiB: zeroApply.memoryAfterApplyMiB,
