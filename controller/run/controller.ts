@@ -13,6 +13,7 @@ import type { ExecuteOptions } from '../executor/execute-plan.js';
 import { closeJournals, openJournal, type Journal } from '../state/journal.js';
 import { BranchWatcher } from './branch-watcher.js';
 import { changedFiles } from './changed-files.js';
+import { resourcesOfFiles } from './changed-resources.js';
 import type {
   ControllerEvent, ControllerMetrics, ControllerView, DriftRecord, ResourceFilter, ResourceItem, StatusSnapshot, UnmanagedObject,
 } from './controller-view.js';
@@ -241,7 +242,7 @@ export class Controller implements ControllerView {
       load = await this.load(good);
       if (!load.valid) throw new Error(`the last good revision ${good} no longer loads valid`);
     }
-    this.desired = new DesiredRevision(revision, load.model);
+    this.desired = DesiredRevision.fromModel(revision, load.model);
     this.store.setLastGoodRevision(revision);
     this.emit({ type: 'revision', at: now(), revision, outcome: 'accepted' });
     await this.observe();
@@ -250,7 +251,7 @@ export class Controller implements ControllerView {
     let changed: Set<string> | undefined;
     if (this.applied && this.applied !== revision) {
       const before = await this.load(this.applied);
-      changed = before.valid ? this.desired.changedKeys(new DesiredRevision(this.applied, before.model), await changedFiles(this.gitdir, this.applied, revision, this.gitCache)) : undefined;
+      changed = before.valid ? this.desired.changedKeys(DesiredRevision.fromModel(this.applied, before.model), await changedFiles(this.gitdir, this.applied, revision, this.gitCache)) : undefined;
     }
     // Never applied, or the applied revision is unreadable: everything that differs is work.
     // Applied and unchanged since: what differs is drift. Otherwise: what git changed since.
@@ -282,13 +283,23 @@ export class Controller implements ControllerView {
       return;
     }
     this.rejected = null;
-    const next = new DesiredRevision(head, load.model);
+    const loadMs = performance.now() - t0;
     const previous = this.desired;
-    const keys = previous ? next.changedKeys(previous, await changedFiles(this.gitdir, previous.revision, head, this.gitCache)) : new Set(next.byKey.keys());
+    let next: DesiredRevision;
+    let keys: Set<string>;
+    if (previous) {
+      // Only the files the commit changed are read again; every other resource is the previous revision's.
+      const files = await changedFiles(this.gitdir, previous.revision, head, this.gitCache);
+      next = previous.derive(head, await resourcesOfFiles(this.gitdir, head, files, this.gitCache));
+      keys = next.changedKeys(previous, files);
+    } else {
+      next = DesiredRevision.fromModel(head, load.model);
+      keys = new Set(next.byKey.keys());
+    }
     this.desired = next;
     this.store.setLastGoodRevision(head);
     this.emit({ type: 'revision', at: now(), revision: head, outcome: 'accepted' });
-    log.info({ changed: keys.size, parsedFiles: load.stats.parsedFiles, loadMs: Math.round(performance.now() - t0) }, 'revision accepted');
+    log.info({ changed: keys.size, parsedFiles: load.stats.parsedFiles, loadMs: Math.round(loadMs), acceptMs: Math.round(performance.now() - t0) }, 'revision accepted');
     for (const key of keys) this.owe(key);
     if (this.owed.size === 0) await this.markApplied(head);
   }

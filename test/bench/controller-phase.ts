@@ -47,8 +47,9 @@ export interface CommitFigure {
   toFirstActionMs: number;
   /** Branch moved → revision recorded as applied. */
   toAppliedMs: number;
-  /** What the controller logged for it: load, plan scope and size, plan time. */
+  /** What the controller logged for it: load (validate), accept (load + the next revision's index), plan scope and size, plan time. */
   loadMs?: number;
+  acceptMs?: number;
   planMs?: number;
   planScope?: string;
   planned?: number;
@@ -170,6 +171,7 @@ export async function controllerPhase(args: ControllerPhaseArgs): Promise<Contro
       toFirstActionMs: firstAction ? firstAction.t - moved : NaN,
       toAppliedMs: applied.t - moved,
       ...(typeof accepted?.loadMs === 'number' ? { loadMs: accepted.loadMs } : {}),
+      ...(typeof accepted?.acceptMs === 'number' ? { acceptMs: accepted.acceptMs } : {}),
       ...(typeof planned?.planMs === 'number' ? { planMs: planned.planMs, planScope: String(planned.scope), planned: Number(planned.planned) } : {}),
       actions: events.slice(from).filter((x) => x.e.type === 'action' && x.e.result === 'started').length,
     });
