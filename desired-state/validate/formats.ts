@@ -1,23 +1,55 @@
-import ipaddr from 'ipaddr.js';
-
 /** Parses an IPv4 CIDR strictly (`10.1.0.0/16`); undefined when it is not one. */
 export function parseCidr(value: string): { base: number; prefix: number } | undefined {
   const slash = value.indexOf('/');
   if (slash < 0 || !/^\d{1,2}$/.test(value.slice(slash + 1))) return undefined;
   const addr = value.slice(0, slash);
-  if (!ipaddr.IPv4.isValidFourPartDecimal(addr)) return undefined;
+  const base = parseIpv4(addr);
+  if (base === undefined) return undefined;
   const prefix = Number(value.slice(slash + 1));
   if (prefix > 32) return undefined;
-  return { base: ipv4ToInt(addr), prefix };
+  return { base, prefix };
 }
 
 export function isIpv4(value: string): boolean {
-  return ipaddr.IPv4.isValidFourPartDecimal(value);
+  return parseIpv4(value) !== undefined;
 }
 
 export function ipv4ToInt(value: string): number {
-  const b = ipaddr.IPv4.parse(value).octets;
-  return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+  const n = parseIpv4(value);
+  if (n === undefined) throw new TypeError(`not an IPv4 address: ${value}`);
+  return n;
+}
+
+/**
+ * A dotted-quad IPv4 address as a 32-bit number, or undefined: exactly what ipaddr.js's
+ * `IPv4.isValidFourPartDecimal` accepts (four decimal parts 0-255, no leading zeros), which a
+ * property test holds it to. Written out because the address checks parse a quarter of a million
+ * VM addresses per load: through ipaddr.js (its regular expressions, then parse again) that took
+ * 170 ms of a cold load; this loop allocates nothing.
+ */
+export function parseIpv4(value: string): number | undefined {
+  let n = 0;
+  let part = 0;
+  let digits = 0;
+  let parts = 0;
+  for (let i = 0; i <= value.length; i++) {
+    const c = i < value.length ? value.charCodeAt(i) : 46; // a final '.' closes the last part
+    if (c === 46) {
+      if (digits === 0 || parts === 4) return undefined;
+      n = n * 256 + part;
+      parts++;
+      part = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && part === 0) return undefined; // a leading zero
+      part = part * 10 + (c - 48);
+      if (part > 255) return undefined;
+      digits++;
+    } else {
+      return undefined;
+    }
+  }
+  return parts === 4 ? n : undefined;
 }
 
 export function intToIpv4(n: number): string {

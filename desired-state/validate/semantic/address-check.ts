@@ -1,5 +1,5 @@
 import type { Resource } from '../../model.js';
-import { intToIpv4, ipv4ToInt, isIpv4, parseCidr } from '../formats.js';
+import { intToIpv4, ipv4ToInt, isIpv4, parseCidr, parseIpv4 } from '../formats.js';
 import { listOf, specOf, type PendingIssue, type ResourceIndex } from './context.js';
 
 interface Subnet { first: number; last: number; cidr: string }
@@ -73,20 +73,21 @@ export function checkAddresses(index: ResourceIndex): PendingIssue[] {
   for (const vm of index.kind('VirtualMachine')) {
     const nics = specOf(vm).networks;
     if (!Array.isArray(nics)) continue;
-    nics.forEach((nic: Record<string, unknown>, i: number) => {
-      if (typeof nic?.ip !== 'string' || !isIpv4(nic.ip)) return;
-      const net = index.resolve(vm, 'Network', nic.network);
+    for (let i = 0; i < nics.length; i++) {
+      const nic = nics[i] as Record<string, unknown> | null;
+      const ip = typeof nic?.ip === 'string' ? parseIpv4(nic.ip) : undefined;
+      if (ip === undefined) continue;
+      const net = index.resolve(vm, 'Network', nic!.network);
       const s = net && subnets.get(net);
-      if (!net || !s) return;
-      const ip = ipv4ToInt(nic.ip);
+      if (!net || !s) continue;
       const path = ['spec', 'networks', i, 'ip'];
       if (!inside(ip, s)) {
-        out.push({ resource: vm, path, rule: 'address.ip-outside', message: `ip ${nic.ip} is outside network ${net.name}'s cidr ${s.cidr}` });
-        return;
+        out.push({ resource: vm, path, rule: 'address.ip-outside', message: `ip ${nic!.ip} is outside network ${net.name}'s cidr ${s.cidr}` });
+        continue;
       }
       if (s.last - s.first >= 3 && (ip === s.first || ip === s.last)) {
-        out.push({ resource: vm, path, rule: 'address.ip-reserved', message: `ip ${nic.ip} is the ${ip === s.first ? 'network' : 'broadcast'} address of ${s.cidr}` });
-        return;
+        out.push({ resource: vm, path, rule: 'address.ip-reserved', message: `ip ${nic!.ip} is the ${ip === s.first ? 'network' : 'broadcast'} address of ${s.cidr}` });
+        continue;
       }
       const claims = taken.get(net)!;
       const prev = claims.get(ip);
@@ -96,11 +97,11 @@ export function checkAddresses(index: ResourceIndex): PendingIssue[] {
           : prev.path[1] === 'cidr'
             ? `the gateway of network ${net.name} (the first address of its cidr, as it sets no gateway)`
             : `the gateway of network ${net.name}`;
-        out.push({ resource: vm, path, rule: 'address.ip-duplicate', message: `ip ${nic.ip} is ${what} (at {related}); an address is used once per network`, related: prev });
-        return;
+        out.push({ resource: vm, path, rule: 'address.ip-duplicate', message: `ip ${nic!.ip} is ${what} (at {related}); an address is used once per network`, related: prev });
+        continue;
       }
       claims.set(ip, { resource: vm, path });
-    });
+    }
   }
 
   out.push(...checkPublicIps(index));

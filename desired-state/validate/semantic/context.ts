@@ -54,17 +54,27 @@ export const stringsOf = (v: unknown): string[] => listOf(v).filter((x): x is st
 /** A finite number, or undefined for anything else. */
 export const numberOf = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
+type TenantType = 'account' | 'project';
+type ByName = Map<string, Resource>;
+
 /**
- * Every resource of a revision, indexed for the cross-document checks. Nested maps (kind → tenant →
- * name) rather than joined string keys: a quarter of a million lookups allocate nothing.
+ * Every resource of a revision, indexed for the cross-document checks. Nested maps keyed by the
+ * strings the documents hold (kind → tenant type → tenant → name), never by a key joined for the
+ * lookup: such a key is a new string that every Map lookup must flatten and hash again, and on
+ * 282,000 resources with a million references between them that was most of the check's time.
  */
 export class ResourceIndex {
-  private readonly tree = new Map<Kind, Map<string, Map<string, Resource>>>();
+  private readonly global = new Map<Kind, ByName>();
+  private readonly tenants: Record<TenantType, Map<Kind, Map<string, ByName>>> = { account: new Map(), project: new Map() };
+  /** Owner keys by tenant, built once per tenant (they name scopes; lookups do not need them). */
+  private readonly ownerKeys: Record<TenantType, Map<string, string>> = { account: new Map(), project: new Map() };
   readonly byKind = new Map<Kind, Resource[]>();
   /** Later declarations of an identity already taken, with the first one. */
   readonly duplicates: { resource: Resource; first: Resource }[] = [];
   /** Claims on shared pools made by the checks; collisions are found across all tenants afterwards. */
   readonly claims: Claim[] = [];
+  readonly inFocus: (scope: string) => boolean;
+  private readonly everything: boolean;
 
   /**
    * `inFocus` names the scopes whose issues are wanted (all by default). An incremental check loads
@@ -74,14 +84,12 @@ export class ResourceIndex {
    */
   constructor(
     readonly resources: readonly Resource[],
-    readonly inFocus: (scope: string) => boolean = () => true,
+    inFocus?: (scope: string) => boolean,
   ) {
+    this.inFocus = inFocus ?? (() => true);
+    this.everything = inFocus === undefined;
     for (const r of resources) {
-      let tenants = this.tree.get(r.kind);
-      if (!tenants) this.tree.set(r.kind, (tenants = new Map()));
-      const t = ownerKey(r);
-      let names = tenants.get(t);
-      if (!names) tenants.set(t, (names = new Map()));
+      const names = this.names(r.kind, r.tenant === undefined ? undefined : (r.tenantType ?? 'account'), r.tenant, true)!;
       const first = names.get(r.name);
       if (first) {
         this.duplicates.push({ resource: r, first });
@@ -94,8 +102,24 @@ export class ResourceIndex {
     }
   }
 
+  private names(kind: Kind, type: TenantType | undefined, tenant: string | undefined, create: boolean): ByName | undefined {
+    if (type === undefined || tenant === undefined) {
+      let names = this.global.get(kind);
+      if (!names && create) this.global.set(kind, (names = new Map()));
+      return names;
+    }
+    let byTenant = this.tenants[type].get(kind);
+    if (!byTenant) {
+      if (!create) return undefined;
+      this.tenants[type].set(kind, (byTenant = new Map()));
+    }
+    let names = byTenant.get(tenant);
+    if (!names && create) byTenant.set(tenant, (names = new Map()));
+    return names;
+  }
+
   claim(key: string, r: Resource, path: PathSegment[], rule: string, message: string): void {
-    this.claims.push({ key, rule, message, path, file: r.source.file, docIndex: r.source.docIndex, kind: r.kind, name: r.name, tenant: r.tenant, scope: ownerKey(r) });
+    this.claims.push({ key, rule, message, path, file: r.source.file, docIndex: r.source.docIndex, kind: r.kind, name: r.name, tenant: r.tenant, scope: this.ownerOf(r) });
   }
 
   kind(kind: Kind): readonly Resource[] {
@@ -105,20 +129,35 @@ export class ResourceIndex {
   /** The resources whose own issues are wanted. */
   focused(kind?: Kind): readonly Resource[] {
     const all = kind ? this.kind(kind) : this.resources;
-    return all.filter((r) => this.inFocus(ownerKey(r)));
+    return this.everything ? all : all.filter((r) => this.inFocus(this.ownerOf(r)));
   }
 
-  /** `owner` is an `ownerKey`; undefined for global kinds. */
+  /** The `ownerKey` of a resource ('' for global kinds), one string per tenant. */
+  ownerOf(r: { tenant?: string; tenantType?: TenantType }): string {
+    if (r.tenant === undefined) return '';
+    const keys = this.ownerKeys[r.tenantType ?? 'account'];
+    let key = keys.get(r.tenant);
+    if (key === undefined) keys.set(r.tenant, (key = ownerKey(r)));
+    return key;
+  }
+
+  /** `owner` is an `ownerKey` (`account:NAME`, `project:NAME`); undefined or '' for global kinds. */
   get(kind: Kind, owner: string | undefined, name: string): Resource | undefined {
-    return this.tree.get(kind)?.get(owner ?? '')?.get(name);
+    if (!owner) return this.global.get(kind)?.get(name);
+    const colon = owner.indexOf(':');
+    return this.names(kind, owner.slice(0, colon) as TenantType, owner.slice(colon + 1), false)?.get(name);
   }
 
   /** Every resource of that kind and name, whatever its tenant (for cross-tenant diagnosis). */
   named(kind: Kind, name: string): Resource[] {
     const out: Resource[] = [];
-    for (const names of this.tree.get(kind)?.values() ?? []) {
-      const r = names.get(name);
-      if (r) out.push(r);
+    const g = this.global.get(kind)?.get(name);
+    if (g) out.push(g);
+    for (const type of ['account', 'project'] as const) {
+      for (const names of this.tenants[type].get(kind)?.values() ?? []) {
+        const r = names.get(name);
+        if (r) out.push(r);
+      }
     }
     return out;
   }
@@ -130,7 +169,9 @@ export class ResourceIndex {
    */
   resolve(from: Resource, kind: Kind, name: unknown): Resource | undefined {
     if (typeof name !== 'string') return undefined;
-    const own = (from.tenant !== undefined ? this.get(kind, ownerKey(from), name) : undefined) ?? this.get(kind, undefined, name);
+    const own =
+      (from.tenant !== undefined ? this.names(kind, from.tenantType ?? 'account', from.tenant, false)?.get(name) : undefined) ??
+      this.global.get(kind)?.get(name);
     if (own || kind !== 'Network') return own;
     const shared = this.named(kind, name).filter(isShared);
     return shared.length === 1 ? shared[0] : undefined;

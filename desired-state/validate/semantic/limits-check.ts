@@ -9,7 +9,7 @@ export function checkLimits(index: ResourceIndex): PendingIssue[] {
   const usage = new Map<string, Usage>();
   const add = (r: Resource, key: string, n: number) => {
     if (!r.tenant || !r.tenantType || !Number.isFinite(n)) return;
-    const id = ownerKey(r);
+    const id = index.ownerOf(r);
     let u = usage.get(id);
     if (!u) usage.set(id, (u = {}));
     u[key] = (u[key] ?? 0) + n;

@@ -1,7 +1,7 @@
 import { closestName } from '../closest-name.js';
-import { referencesOf } from '../references.js';
+import { forEachReference, referencesOf } from '../references.js';
 import { schemaRegistry } from '../schema-registry.js';
-import { isShared, ownerKey, type PendingIssue, type ResourceIndex } from './context.js';
+import { isShared, type PendingIssue, type ResourceIndex } from './context.js';
 
 /**
  * Every reference resolves to a resource of the right kind, and a tenant references only its own
@@ -25,11 +25,17 @@ export function checkReferences(index: ResourceIndex): PendingIssue[] {
         });
       }
     }
+    // Resolve without allocating; only the references that fail are looked at again, with paths.
+    let failed = false;
+    forEachReference(r, (kind, name) => {
+      failed ||= !(kind === 'Domain' && name === 'ROOT') && !index.resolve(r, kind, name);
+    });
+    if (!failed) continue;
     for (const ref of referencesOf(r)) {
       if (ref.kind === 'Domain' && ref.name === 'ROOT') continue;
       if (index.resolve(r, ref.kind, ref.name)) continue;
       const sameName = index.named(ref.kind, ref.name);
-      const elsewhere = sameName.filter((o) => o.tenant !== undefined && ownerKey(o) !== ownerKey(r) && !isShared(o));
+      const elsewhere = sameName.filter((o) => o.tenant !== undefined && index.ownerOf(o) !== index.ownerOf(r) && !isShared(o));
       const sharedMany = sameName.filter(isShared).length > 1;
       if (sharedMany) {
         out.push({ resource: r, path: ref.path, rule: 'ref.ambiguous', message: `${ref.kind} "${ref.name}" is ambiguous: several shared networks have that name` });
@@ -41,7 +47,7 @@ export function checkReferences(index: ResourceIndex): PendingIssue[] {
           message: `${ref.kind} "${ref.name}" belongs to ${elsewhere[0]!.tenantType ?? 'tenant'} ${elsewhere[0]!.tenant}, not to ${r.tenantType} ${r.tenant}; a tenant may reference only its own resources, global ones and shared networks`,
         });
       } else {
-        const names = index.kind(ref.kind).filter((o) => !o.tenant || ownerKey(o) === ownerKey(r) || isShared(o)).map((o) => o.name);
+        const names = index.kind(ref.kind).filter((o) => !o.tenant || index.ownerOf(o) === index.ownerOf(r) || isShared(o)).map((o) => o.name);
         const guess = closestName(ref.name, names);
         out.push({
           resource: r,
