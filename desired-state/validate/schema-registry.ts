@@ -62,7 +62,9 @@ export function schemaRegistry(): SchemaRegistry {
   const common = docs.get('common.schema.json');
   const is2020 = String(common?.$schema ?? '').includes('2020-12');
   const AjvClass = (is2020 ? Ajv2020 : AjvDraft7) as unknown as typeof AjvDraft7.default;
-  const ajv = new AjvClass({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+  // validateSchema: false: checking cairn's own schemas against the 2020-12 meta-schema compiled
+  // that meta-schema on every run (60 ms of a 340 ms one-file check). test/schemas does it instead.
+  const ajv = new AjvClass({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true, validateSchema: false });
   (addFormats as unknown as typeof addFormats.default)(ajv, ['ipv4', 'uri', 'hostname']);
   ajv.addFormat('cidr', (s: string) => parseCidr(s) !== undefined);
   ajv.addFormat('port-range', (s: string) => parsePortRange(s) !== undefined);
