@@ -7,7 +7,7 @@ import { UsageError } from '../cli/parse-command-line.js';
 import { printInvalidRevision } from '../planning/print-invalid-revision.js';
 import { closeJournals, openJournal } from '../state/journal.js';
 import { DriftPolicies, DRIFT_POLICY_ANNOTATION } from '../run/drift-policy.js';
-import { scanDrift } from '../run/drift-scan.js';
+import { indexWorlds, scanDrift } from '../run/drift-scan.js';
 import { DriftStore } from '../run/drift-store.js';
 import { renderDriftMarkdown, renderDriftText, type DriftReport } from '../run/render-drift.js';
 
@@ -50,7 +50,7 @@ Exit 0: no drift; 2: drift; 1: the revision is invalid.`,
       }
       const provider = createSimulatorProvider({ stateDir });
       const observed = await provider.observe({}, new AbortController().signal);
-      const scan = scanDrift(load.model, observed);
+      const scan = scanDrift(indexWorlds(load.model, observed));
       const report: DriftReport = {
         revision: load.model.revision,
         items: scan.differences.map((d) => ({

@@ -290,8 +290,7 @@ export class Controller implements ControllerView {
     if (previous) {
       // Only the files the commit changed are read again; every other resource is the previous revision's.
       const files = await changedFiles(this.gitdir, previous.revision, head, this.gitCache);
-      next = previous.derive(head, await resourcesOfFiles(this.gitdir, head, files, this.gitCache));
-      keys = next.changedKeys(previous, files);
+      ({ next, changedKeys: keys } = previous.advance(head, await resourcesOfFiles(this.gitdir, head, files, this.gitCache)));
     } else {
       next = DesiredRevision.fromModel(head, load.model);
       keys = new Set(next.byKey.keys());
@@ -324,7 +323,7 @@ export class Controller implements ControllerView {
 
   private recordDrift(): { drifted: number } {
     if (!this.desired) return { drifted: 0 };
-    const scan = scanDrift(this.desired.model, this.observed.all);
+    const scan = scanDrift({ desired: this.desired.byKey, managed: this.observed.byKey, unmanaged: this.observed.unmanaged });
     const at = now();
     const { changed, toCorrect } = this.tracker.resync(scan.differences, (key) => this.queue.has(key) || this.owed.has(key), at);
     for (const record of changed) {

@@ -34,23 +34,40 @@ export class DesiredRevision {
 
   /**
    * The next revision from this one and the resources of the files a commit changed (an empty list
-   * for a removed file): the rest is shared, so a one-file commit costs that file, not the data center.
+   * for a removed file), with the identities whose document changed. The indexes move to the next
+   * revision instead of being copied (copying 275,000 entries per commit cost more than the rest of
+   * the commit): this revision must not be used afterwards, and says so if it is.
    */
-  derive(revision: string, changed: ReadonlyMap<string, readonly Resource[]>): DesiredRevision {
-    const byKey = new Map(this.byKey);
-    const byFile = new Map(this.byFile);
-    for (const [file, next] of changed) {
-      for (const r of this.byFile.get(file) ?? []) {
-        const key = keyOf(r.kind, ownerOf(r), r.name);
-        if (byKey.get(key) === r) byKey.delete(key);
-      }
-      if (next.length === 0) byFile.delete(file);
-      else byFile.set(file, [...next]);
+  advance(revision: string, changed: ReadonlyMap<string, readonly Resource[]>): { next: DesiredRevision; changedKeys: Set<string> } {
+    this.assertCurrent();
+    // Identities in the changed files, before and after. A valid revision holds each identity once,
+    // so an identity is either in these files on a side or in an unchanged file, never both.
+    const before = new Map<string, Resource>();
+    for (const file of changed.keys()) for (const r of this.byFile.get(file) ?? []) before.set(keyOf(r.kind, ownerOf(r), r.name), r);
+    const after = new Map<string, Resource>();
+    for (const list of changed.values()) for (const r of list) after.set(keyOf(r.kind, ownerOf(r), r.name), r);
+    const changedKeys = new Set<string>();
+    for (const key of new Set([...before.keys(), ...after.keys()])) {
+      const old = before.get(key);
+      const now = after.get(key);
+      if (!old || !now || JSON.stringify(old.doc) !== JSON.stringify(now.doc)) changedKeys.add(key);
+      if (now) this.byKey.set(key, now);
+      else this.byKey.delete(key);
     }
-    for (const next of changed.values()) for (const r of next) byKey.set(keyOf(r.kind, ownerOf(r), r.name), r);
+    for (const [file, list] of changed) {
+      if (list.length === 0) this.byFile.delete(file);
+      else this.byFile.set(file, [...list]);
+    }
     const resources: Resource[] = [];
-    for (const file of [...byFile.keys()].sort(byPath)) for (const r of byFile.get(file)!) resources.push(r);
-    return new DesiredRevision(revision, byKey, byFile, resources);
+    for (const file of [...this.byFile.keys()].sort(byPath)) for (const r of this.byFile.get(file)!) resources.push(r);
+    this.consumed = true;
+    return { next: new DesiredRevision(revision, this.byKey, this.byFile, resources), changedKeys };
+  }
+
+  private consumed = false;
+
+  private assertCurrent(): void {
+    if (this.consumed) throw new Error(`revision ${this.revision} was advanced; its indexes belong to the next revision`);
   }
 
   get size(): number {
@@ -58,6 +75,7 @@ export class DesiredRevision {
   }
 
   keysOfFile(file: string): string[] {
+    this.assertCurrent();
     return (this.byFile.get(file) ?? []).map((r) => keyOf(r.kind, ownerOf(r), r.name));
   }
 
@@ -66,6 +84,7 @@ export class DesiredRevision {
    * changed: added, removed, or edited (a document moved to another file unchanged is not a change).
    */
   changedKeys(previous: DesiredRevision, files: Iterable<string>): Set<string> {
+    this.assertCurrent();
     const out = new Set<string>();
     for (const file of files) {
       for (const key of [...previous.keysOfFile(file), ...this.keysOfFile(file)]) {

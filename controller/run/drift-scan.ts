@@ -1,10 +1,11 @@
 import type { DesiredModel, Kind, Resource } from '../../desired-state/model.js';
 import type { ObservedResource } from '../../providers/provider.js';
 import type { Action } from '../../reconcilers/action.js';
-import { keyOf } from '../../reconcilers/identity.js';
+import { keyOf, ownerOf } from '../../reconcilers/identity.js';
 import { RECONCILERS } from '../../reconcilers/kinds/index.js';
-import { World } from '../../reconcilers/world.js';
+import type { ReconcileContext } from '../../reconcilers/reconciler.js';
 import type { DriftField } from './controller-view.js';
+import { indexObserved } from './observed-index.js';
 import { driftField } from './redaction.js';
 
 /** One identity whose managed fields differ between git and the world. */
@@ -24,39 +25,59 @@ export interface Difference {
 export interface DriftScan {
   differences: Difference[];
   /** Foreign objects: reported, never touched. */
-  unmanaged: ObservedResource[];
+  unmanaged: readonly ObservedResource[];
+}
+
+/** Both sides indexed by identity key (`Kind/owner/name`); the controller keeps them between resyncs. */
+export interface IndexedWorlds {
+  desired: ReadonlyMap<string, Resource>;
+  /** Managed observed objects (the first of any duplicates). */
+  managed: ReadonlyMap<string, ObservedResource>;
+  unmanaged: readonly ObservedResource[];
 }
 
 /**
- * Git against the world, identity by identity, through each kind's reconciler (the planner's first
- * step, without placement, ordering or guards: a resync only needs to know what differs). Observed-only
- * fields never count, because the reconcilers never diff them.
+ * Git against the world, identity by identity, through each kind's reconciler: the planner's first
+ * step without placement, ordering or guards, which a resync does not need to know what differs.
+ * Observed-only fields never count, because the reconcilers never diff them. The indexes are the
+ * ones the controller already holds, so a resync of 275,000 resources builds no map of its own.
  */
-export function scanDrift(desired: DesiredModel, observed: readonly ObservedResource[]): DriftScan {
-  const world = new World(desired, observed);
-  const ctx = world.context();
+export function scanDrift(worlds: IndexedWorlds): DriftScan {
+  const { desired, managed } = worlds;
+  const ctx: ReconcileContext = {
+    desired: (kind, owner, name) => desired.get(keyOf(kind, owner || undefined, name)),
+    observed: (kind, owner, name) => managed.get(keyOf(kind, owner || undefined, name)),
+  };
   const differences: Difference[] = [];
-  for (const r of world.resources) {
-    const owner = world.ownerOf(r);
-    if (world.desired.get(r.kind, owner, r.name) !== r) continue;
+  for (const [key, r] of desired) {
     const reconciler = RECONCILERS[r.kind];
     if (!reconciler) continue;
-    const o = world.managed.get(r.kind, owner, r.name);
+    const o = managed.get(key);
     const actions = reconciler.reconcile(r, o, ctx);
-    if (actions.length > 0) differences.push(difference(r.kind, owner, r.name, r, o, actions));
+    if (actions.length > 0) differences.push(difference(key, r.kind, ownerOf(r), r.name, r, o, actions));
   }
-  for (const o of world.managed.values()) {
-    if (world.desired.has(o.kind, o.owner, o.name)) continue;
+  for (const [key, o] of managed) {
+    if (desired.has(key)) continue;
     const actions = RECONCILERS[o.kind]?.reconcile(undefined, o, ctx) ?? [];
-    if (actions.length > 0) differences.push(difference(o.kind, o.owner, o.name, undefined, o, actions));
+    if (actions.length > 0) differences.push(difference(key, o.kind, o.owner, o.name, undefined, o, actions));
   }
-  return { differences, unmanaged: world.unmanaged };
+  return { differences, unmanaged: worlds.unmanaged };
 }
 
-function difference(kind: Kind, owner: string | undefined, name: string, desired: Resource | undefined, observed: ObservedResource | undefined, actions: Action[]): Difference {
+/** The indexes for a one-shot scan (`cairn drift`) of a loaded model and an observation. */
+export function indexWorlds(model: DesiredModel, observed: readonly ObservedResource[]): IndexedWorlds {
+  const desired = new Map<string, Resource>();
+  for (const r of model.resources) {
+    const key = keyOf(r.kind, ownerOf(r), r.name);
+    if (!desired.has(key)) desired.set(key, r);
+  }
+  return { desired, ...indexObserved(observed) };
+}
+
+function difference(key: string, kind: Kind, owner: string | undefined, name: string, desired: Resource | undefined, observed: ObservedResource | undefined, actions: Action[]): Difference {
   const fields: DriftField[] = [];
   if (!observed) fields.push({ path: '(object)', desired: 'present', observed: 'absent' });
   else if (!desired) fields.push({ path: '(object)', desired: 'absent', observed: 'present' });
   else for (const a of actions) for (const f of a.fields) fields.push(driftField(kind, f));
-  return { key: keyOf(kind, owner, name), kind, name, owner, desired, observed, actions, fields };
+  return { key, kind, name, owner, desired, observed, actions, fields };
 }

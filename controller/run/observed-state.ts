@@ -1,6 +1,7 @@
 import type { ObservedResource } from '../../providers/provider.js';
 import type { Action, ActionResult } from '../../reconcilers/action.js';
 import { keyOf } from '../../reconcilers/identity.js';
+import { indexObserved } from './observed-index.js';
 
 /**
  * The world as last observed, kept between resyncs so that a commit is planned without observing
@@ -17,13 +18,7 @@ export class ObservedState {
   observedAt: number | null = null;
 
   replace(all: readonly ObservedResource[], at: number): void {
-    const managed = new Map<string, ObservedResource>();
-    const foreign: ObservedResource[] = [];
-    for (const o of all) {
-      if (!o.managed) foreign.push(o);
-      // Two objects with one identity are the planner's to report; the map keeps the first.
-      else if (!managed.has(keyOf(o.kind, o.owner, o.name))) managed.set(keyOf(o.kind, o.owner, o.name), o);
-    }
+    const { managed, unmanaged: foreign } = indexObserved(all);
     this.all = all;
     this.managed = managed;
     this.foreign = foreign;
@@ -36,6 +31,11 @@ export class ObservedState {
 
   get(key: string): ObservedResource | undefined {
     return this.managed.get(key);
+  }
+
+  /** Managed objects by identity key. */
+  get byKey(): ReadonlyMap<string, ObservedResource> {
+    return this.managed;
   }
 
   get unmanaged(): readonly ObservedResource[] {

@@ -9,8 +9,11 @@ import type { ObservedState } from './observed-state.js';
 
 export interface ScopedPlan {
   plan: Plan;
-  /** `full`: the whole data center was planned; `tenants`: only the tenants the keys belong to. */
-  scope: 'full' | 'tenants';
+  /**
+   * `full`: the whole data center; `tenants`: the keys' tenants and the global catalog;
+   * `tenants+capacity`: also the infrastructure and every VM and volume's capacity (placement).
+   */
+  scope: 'full' | 'tenants' | 'tenants+capacity';
   /** Resources in the plan's world (what the plan cost is proportional to). */
   planned: number;
 }
@@ -19,14 +22,21 @@ export interface ScopedPlan {
 const PLACED = new Set(['VirtualMachine', 'Volume']);
 
 /**
+ * Kinds that only placement reads (it picks a host and a primary storage with room): a plan that
+ * places nothing leaves them out, and they are a data center's bulk (25,000 hosts at CloudStack size).
+ */
+const INFRASTRUCTURE = new Set(['Host', 'Cluster', 'Pod', 'PrimaryStorage', 'SecondaryStorage']);
+
+/**
  * The plan for a set of identities (`Kind/owner/name`), against the cached observation.
  *
- * A commit that touches one tenant is planned over that tenant and the global resources only (plus
- * every Shared network, which any tenant may use): the planner's cost follows the size of what it
- * is given, so a one-VM change in a data center of 275,000 resources plans a few thousand. When
- * such a plan creates or replaces a VM or volume, placement must see the capacity every other
- * tenant's VMs and volumes take: the plan is made again with those added as foreign objects
- * (foreign objects take capacity, and are never acted on). A key of a global kind plans everything.
+ * A commit that touches one tenant is planned over that tenant and the global catalog (zones,
+ * offerings, templates, domains, accounts...) plus every Shared network, which any tenant may use:
+ * the planner's cost follows the size of what it is given, so a one-VM change in a data center of
+ * 275,000 resources plans about a thousand. When such a plan creates or replaces a VM or volume,
+ * placement must see every host and storage pool and the capacity every other tenant's VMs and
+ * volumes take: the plan is made again with the infrastructure and those added as foreign objects
+ * (foreign objects take capacity and are never acted on). A key of a global kind plans everything.
  *
  * The plan keeps only the keys' actions and what they depend on, so nothing outside the keys is
  * touched because it happened to differ (drift of a `report` resource, say).
@@ -38,19 +48,21 @@ export function planKeys(desired: DesiredRevision, observed: ObservedState, keys
     const p = plan(desired.model, observed.all, options);
     return { plan: restrict(p, keys), scope: 'full', planned: desired.size + observed.size };
   }
-  const inScope = (owner: string | undefined, r?: Resource | ObservedResource) =>
-    owner === undefined || owners.has(owner) || (r?.kind === 'Network' && sharedNetwork(r));
-  const resources = desired.model.resources.filter((r) => inScope(ownerOf(r), r));
-  const model = { revision: desired.revision, resources };
-  const subset = observed.all.filter((o) => inScope(o.owner, o));
-  let p = plan(model, subset, options);
-  let planned = resources.length + subset.length;
-  if (p.actions.some((a) => PLACED.has(a.kind) && (a.op === 'create' || a.op === 'replace') && keys.has(keyOf(a.kind, a.owner, a.name)))) {
-    const capacity = observed.all.filter((o) => PLACED.has(o.kind) && !inScope(o.owner, o)).map((o) => ({ ...o, managed: false }));
-    p = plan(model, [...subset, ...capacity], options);
-    planned += capacity.length;
-  }
-  return { plan: restrict(p, keys), scope: 'tenants', planned };
+  const inScope = (owner: string | undefined, r: Resource | ObservedResource, infrastructure: boolean) =>
+    owner === undefined ? infrastructure || !INFRASTRUCTURE.has(r.kind) : owners.has(owner) || (r.kind === 'Network' && sharedNetwork(r));
+  const subset = (infrastructure: boolean) => {
+    const resources = desired.model.resources.filter((r) => inScope(ownerOf(r), r, infrastructure));
+    const world = observed.all.filter((o) => inScope(o.owner, o, infrastructure));
+    return { model: { revision: desired.revision, resources }, world };
+  };
+  const light = subset(false);
+  const p = plan(light.model, light.world, options);
+  const places = p.actions.some((a) => PLACED.has(a.kind) && (a.op === 'create' || a.op === 'replace') && keys.has(keyOf(a.kind, a.owner, a.name)));
+  if (!places) return { plan: restrict(p, keys), scope: 'tenants', planned: light.model.resources.length + light.world.length };
+  const full = subset(true);
+  const capacity = observed.all.filter((o) => PLACED.has(o.kind) && !inScope(o.owner, o, true)).map((o) => ({ ...o, managed: false }));
+  const placed = plan(full.model, [...full.world, ...capacity], options);
+  return { plan: restrict(placed, keys), scope: 'tenants+capacity', planned: full.model.resources.length + full.world.length + capacity.length };
 }
 
 function sharedNetwork(r: Resource | ObservedResource): boolean {

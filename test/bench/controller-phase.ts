@@ -7,9 +7,11 @@
  *   the HTTP server, which only reads it), timed from outside through its events:
  *   start-up; idle RSS; resyncs of a world with no drift; then N commits that each flip one VM's
  *   power state in one tenant's vms.yaml, picked up by the ref-file watcher as in production.
+ *   Each commit also rewrites a comment line, so that its tree is new to the loader's caches.
  *   Each commit is timed from the moment the branch moves (the ref is written; the commit object
  *   was made just before, like a push) to the first action started and to the revision applied.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -152,7 +154,10 @@ export async function controllerPhase(args: ControllerPhaseArgs): Promise<Contro
   const commits: CommitFigure[] = [];
   const file = path.join(args.repo, args.target);
   for (let i = 0; i < args.commits; i++) {
-    fs.writeFileSync(file, flipFirstVmState(fs.readFileSync(file, 'utf8')));
+    // A fresh comment as well as the flip: every commit is a tree the loader has never seen (flips
+    // alone repeat two trees, which its revision cache would answer without any work).
+    const text = flipFirstVmState(fs.readFileSync(file, 'utf8')).replace(/\n# bench nonce .*\n$/, '\n');
+    fs.writeFileSync(file, `${text}# bench nonce ${randomUUID()}\n`);
     await git.add({ fs, dir: args.repo, filepath: args.target });
     const ts = Math.floor(Date.now() / 1000);
     const author = { name: 'cairn bench', email: 'bench@cairn.invalid', timestamp: ts, timezoneOffset: 0 };

@@ -1,5 +1,5 @@
 /**
- * The controller's next revision is derived from the previous one and the files a commit changed;
+ * The controller's next revision is advanced from the previous one and the files a commit changed;
  * it must hold exactly what a full load of the new commit holds, in the same order.
  */
 import fs from 'node:fs';
@@ -27,7 +27,7 @@ const full = async (dir: string, rev: string) => {
 };
 const summary = (r: DesiredRevision) => r.model.resources.map((x) => [x.kind, x.tenant ?? '', x.name, x.source.file, x.source.docIndex, JSON.stringify(x.doc)]);
 
-describe('DesiredRevision.derive', () => {
+describe('DesiredRevision.advance', () => {
   it('equals a full load after edits, an added file, a removed file and a file that is not desired state', async () => {
     const dir = await exampleRepo();
     const [{ oid: first }] = await history(dir);
@@ -41,15 +41,16 @@ describe('DesiredRevision.derive', () => {
     const gitdir = path.join(dir, '.git');
     const files = await changedFiles(gitdir, first!, second, cache);
     expect(files).toEqual(['NOTES.md', 'tenants/acme/more.yaml', 'tenants/acme/vms.yaml']);
-    const derived = before.derive(second, await resourcesOfFiles(gitdir, second, files, cache));
+    const { next: derived, changedKeys } = before.advance(second, await resourcesOfFiles(gitdir, second, files, cache));
     expect(summary(derived)).toEqual(summary(await full(dir, second)));
-    expect(derived.changedKeys(before, files)).toEqual(new Set(['VirtualMachine/account:acme/web-1', 'Network/account:acme/db-net']));
+    expect(changedKeys).toEqual(new Set(['VirtualMachine/account:acme/web-1', 'Network/account:acme/db-net']));
+    expect(() => before.keysOfFile('tenants/acme/vms.yaml')).toThrow(/advanced/);
 
     fs.rmSync(path.join(dir, 'tenants/acme/more.yaml'));
     const third = await commitAll(dir, 'remove the extra network');
     const files3 = await changedFiles(gitdir, second, third, cache);
-    const derived3 = derived.derive(third, await resourcesOfFiles(gitdir, third, files3, cache));
-    expect(summary(derived3)).toEqual(summary(await full(dir, third)));
-    expect(derived3.changedKeys(derived, files3)).toEqual(new Set(['Network/account:acme/db-net']));
+    const third3 = derived.advance(third, await resourcesOfFiles(gitdir, third, files3, cache));
+    expect(summary(third3.next)).toEqual(summary(await full(dir, third)));
+    expect(third3.changedKeys).toEqual(new Set(['Network/account:acme/db-net']));
   });
 });

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { DesiredModel, Resource } from '../../desired-state/model.js';
 import type { ObservedResource } from '../../providers/provider.js';
 import { DriftPolicies } from '../../controller/run/drift-policy.js';
-import { scanDrift } from '../../controller/run/drift-scan.js';
+import { indexWorlds, scanDrift } from '../../controller/run/drift-scan.js';
 import { DriftStore } from '../../controller/run/drift-store.js';
 import { DriftTracker } from '../../controller/run/drift-tracker.js';
 import { parseDuration } from '../../controller/run/duration.js';
@@ -35,12 +35,12 @@ const SPEC = { zone: 'z1', serviceOffering: 'small', template: 't', networks: [{
 describe('drift scan', () => {
   it('finds managed fields that differ, ignores observed-only ones, lists foreign objects, redacts secrets', () => {
     const model: DesiredModel = { revision: 'r1', resources: [vm('a', SPEC), vm('b', SPEC), vm('c', { ...SPEC, userData: 'bmV3' })] };
-    const scan = scanDrift(model, [
+    const scan = scanDrift(indexWorlds(model, [
       observedVm('a', SPEC, 'Stopped'),
       observedVm('b', SPEC, 'Running'), // host differs from nothing: observed-only fields never count
       observedVm('c', SPEC, 'Running'),
       observedVm('intruder', SPEC, 'Running', false),
-    ]);
+    ]));
     const byName = new Map(scan.differences.map((d) => [d.name, d]));
     expect(byName.get('a')!.fields).toEqual([{ path: 'state', desired: 'Running', observed: 'Stopped' }]);
     expect(byName.has('b')).toBe(false);
@@ -51,7 +51,7 @@ describe('drift scan', () => {
 });
 
 describe('drift records', () => {
-  const diff = (name: string, desired: Resource, state = 'Stopped') => scanDrift({ revision: 'r', resources: [desired] }, [observedVm(name, SPEC, state)]).differences;
+  const diff = (name: string, desired: Resource, state = 'Stopped') => scanDrift(indexWorlds({ revision: 'r', resources: [desired] }, [observedVm(name, SPEC, state)])).differences;
 
   it('opens a record, keeps first seen while it lasts, closes it on correction, drops one fixed by hand', () => {
     const tracker = new DriftTracker(new DriftStore(stateDir()), new DriftPolicies());
