@@ -8,12 +8,16 @@ import { commitAll, editFile, removeTempDirs } from '../support/cli.js';
 import { converged, exampleRepo, resources, startController, status, stopAll, waitFor } from './controller-process.js';
 
 afterEach(stopAll);
+
+const SECRET = 'c2VjcmV0LXVzZXItZGF0YQ==';
 afterAll(removeTempDirs);
 
 describe('cairn run follows the branch', () => {
   it('applies the branch, then a commit, rejects an invalid commit and keeps enforcing the last good one, exits 0 on SIGTERM', async () => {
     const dir = await exampleRepo();
-    const first = await commitAll(dir, 'nothing new'); // the init commit is HEAD; this is a no-op commit on top
+    // A secret in git: it must never leave the controller (API answers, events, logs).
+    editFile(dir, 'tenants/acme/vms.yaml', "# ip omitted: allocated from the network's cidr\n", `# ip omitted: allocated from the network's cidr\n  userData: ${SECRET}\n`);
+    const first = await commitAll(dir, 'web-2 gets user data');
     const c = await startController(dir, ['--resync', '1s', '--poll', '1s']);
     const s0 = await converged(c, first);
     expect(s0.summary.ready).toBe(30);
@@ -26,6 +30,9 @@ describe('cairn run follows the branch', () => {
     const vms = await resources(c, '?kind=VirtualMachine&account=acme');
     expect(vms.find((v) => v.name === 'web-1')?.observed?.state).toBe('Stopped');
     expect(vms.find((v) => v.name === 'web-2')?.observed?.state).toBe('Running');
+    expect(vms.find((v) => v.name === 'web-2')?.desired.userData).toBe('(redacted)');
+    expect(vms.find((v) => v.name === 'web-2')?.observed?.userData).toBe('(redacted)');
+    expect(JSON.stringify(vms)).not.toContain(SECRET);
 
     // An invalid commit: rejected with file, line and column; the stopped VM stays as the last good revision says.
     editFile(dir, 'tenants/acme/vms.yaml', 'serviceOffering: small\n  template: debian-12\n  networks: [ { network: web-net } ]', 'servceOffering: small\n  template: debian-12\n  networks: [ { network: web-net } ]');
@@ -53,6 +60,7 @@ describe('cairn run follows the branch', () => {
     c.child.kill('SIGTERM');
     expect(await c.exited).toBe(0);
     expect(c.log()).toMatch(/controller stopped/);
+    expect(c.log()).not.toContain(SECRET);
   });
 
   it('refuses a non-loopback --listen without --listen-any (usage error, nothing started)', async () => {
