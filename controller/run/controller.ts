@@ -323,7 +323,7 @@ export class Controller implements ControllerView {
 
   private recordDrift(): { drifted: number } {
     if (!this.desired) return { drifted: 0 };
-    const scan = scanDrift({ desired: this.desired.byKey, managed: this.observed.byKey, unmanaged: this.observed.unmanaged });
+    const scan = scanDrift({ desired: this.desired.byKey, managed: this.observed.byIdentity, unmanaged: this.observed.unmanaged });
     const at = now();
     const { changed, toCorrect } = this.tracker.resync(scan.differences, (key) => this.queue.has(key) || this.owed.has(key), at);
     for (const record of changed) {

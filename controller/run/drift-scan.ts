@@ -1,6 +1,7 @@
 import type { DesiredModel, Kind, Resource } from '../../desired-state/model.js';
 import type { ObservedResource } from '../../providers/provider.js';
 import type { Action } from '../../reconcilers/action.js';
+import type { IdentityMap } from '../../reconcilers/identity-map.js';
 import { keyOf, ownerOf } from '../../reconcilers/identity.js';
 import { RECONCILERS } from '../../reconcilers/kinds/index.js';
 import type { ReconcileContext } from '../../reconcilers/reconciler.js';
@@ -32,7 +33,7 @@ export interface DriftScan {
 export interface IndexedWorlds {
   desired: ReadonlyMap<string, Resource>;
   /** Managed observed objects (the first of any duplicates). */
-  managed: ReadonlyMap<string, ObservedResource>;
+  managed: IdentityMap<ObservedResource>;
   unmanaged: readonly ObservedResource[];
 }
 
@@ -46,20 +47,34 @@ export function scanDrift(worlds: IndexedWorlds): DriftScan {
   const { desired, managed } = worlds;
   const ctx: ReconcileContext = {
     desired: (kind, owner, name) => desired.get(keyOf(kind, owner || undefined, name)),
-    observed: (kind, owner, name) => managed.get(keyOf(kind, owner || undefined, name)),
+    observed: (kind, owner, name) => managed.get(kind, owner || undefined, name),
+  };
+  // One owner string per tenant, not per resource.
+  const owners = new Map<string, string>();
+  const ownerOfResource = (r: Resource) => {
+    if (r.tenant === undefined) return undefined;
+    const k = `${r.tenantType ?? 'account'}:${r.tenant}`;
+    let o = owners.get(k);
+    if (o === undefined) owners.set(k, (o = k));
+    return o;
   };
   const differences: Difference[] = [];
+  const paired = new Set<ObservedResource>();
   for (const [key, r] of desired) {
     const reconciler = RECONCILERS[r.kind];
     if (!reconciler) continue;
-    const o = managed.get(key);
+    const owner = ownerOfResource(r);
+    const o = managed.get(r.kind, owner, r.name);
+    if (o) paired.add(o);
     const actions = reconciler.reconcile(r, o, ctx);
-    if (actions.length > 0) differences.push(difference(key, r.kind, ownerOf(r), r.name, r, o, actions));
+    if (actions.length > 0) differences.push(difference(key, r.kind, owner, r.name, r, o, actions));
   }
-  for (const [key, o] of managed) {
-    if (desired.has(key)) continue;
-    const actions = RECONCILERS[o.kind]?.reconcile(undefined, o, ctx) ?? [];
-    if (actions.length > 0) differences.push(difference(key, o.kind, o.owner, o.name, undefined, o, actions));
+  if (paired.size < managed.size) {
+    for (const o of managed.values()) {
+      if (paired.has(o)) continue;
+      const actions = RECONCILERS[o.kind]?.reconcile(undefined, o, ctx) ?? [];
+      if (actions.length > 0) differences.push(difference(keyOf(o.kind, o.owner, o.name), o.kind, o.owner, o.name, undefined, o, actions));
+    }
   }
   return { differences, unmanaged: worlds.unmanaged };
 }

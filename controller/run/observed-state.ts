@@ -1,6 +1,6 @@
 import type { ObservedResource } from '../../providers/provider.js';
 import type { Action, ActionResult } from '../../reconcilers/action.js';
-import { keyOf } from '../../reconcilers/identity.js';
+import { IdentityMap } from '../../reconcilers/identity-map.js';
 import { indexObserved } from './observed-index.js';
 
 /**
@@ -11,7 +11,7 @@ import { indexObserved } from './observed-index.js';
  * patch can only cost an idempotent call (a start of a running VM), never a wrong one.
  */
 export class ObservedState {
-  private managed = new Map<string, ObservedResource>();
+  private managed = new IdentityMap<ObservedResource>();
   private foreign: ObservedResource[] = [];
   /** Bumped on every change: a plan made against an older version is stale. */
   version = 0;
@@ -30,11 +30,11 @@ export class ObservedState {
   all: readonly ObservedResource[] = [];
 
   get(key: string): ObservedResource | undefined {
-    return this.managed.get(key);
+    return this.managed.getKey(key);
   }
 
-  /** Managed objects by identity key. */
-  get byKey(): ReadonlyMap<string, ObservedResource> {
+  /** Managed objects by identity. */
+  get byIdentity(): IdentityMap<ObservedResource> {
     return this.managed;
   }
 
@@ -52,21 +52,20 @@ export class ObservedState {
     const removed = new Set<ObservedResource>();
     const added: ObservedResource[] = [];
     for (const { action, result } of done) {
-      const before = this.managed.get(keyOf(action.kind, action.owner, action.name));
+      const before = this.managed.get(action.kind, action.owner, action.name);
       const after = this.patchOne(action, result);
       if (before && before !== after) removed.add(before);
       if (after && after !== before) added.push(after);
     }
     // One pass over the flat list for the lot (a few milliseconds at 275,000 objects).
     const list = removed.size > 0 ? this.all.filter((o) => !removed.has(o)) : [...this.all];
-    for (const o of added) if (this.managed.get(keyOf(o.kind, o.owner, o.name)) === o) list.push(o);
+    for (const o of added) if (this.managed.get(o.kind, o.owner, o.name) === o) list.push(o);
     this.all = list;
     this.version++;
   }
 
   private patchOne(action: Action, result: ActionResult): ObservedResource | undefined {
-    const key = keyOf(action.kind, action.owner, action.name);
-    const before = this.managed.get(key);
+    const before = this.managed.get(action.kind, action.owner, action.name);
     let after: ObservedResource | undefined;
     switch (action.op) {
       case 'delete':
@@ -88,8 +87,8 @@ export class ObservedState {
         };
       }
     }
-    if (after) this.managed.set(key, after);
-    else this.managed.delete(key);
+    if (after) this.managed.set(action.kind, action.owner, action.name, after);
+    else this.managed.delete(action.kind, action.owner, action.name);
     return after;
   }
 }

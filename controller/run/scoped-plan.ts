@@ -1,7 +1,7 @@
 import type { Resource } from '../../desired-state/model.js';
 import type { ObservedResource } from '../../providers/provider.js';
 import type { Action } from '../../reconcilers/action.js';
-import { keyOf, ownerOf } from '../../reconcilers/identity.js';
+import { keyOf } from '../../reconcilers/identity.js';
 import { summarise, type Plan, type PlanOptions } from '../../reconcilers/plan.js';
 import { plan } from '../../reconcilers/planner.js';
 import { splitKey, type DesiredRevision } from './desired-revision.js';
@@ -48,11 +48,18 @@ export function planKeys(desired: DesiredRevision, observed: ObservedState, keys
     const p = plan(desired.model, observed.all, options);
     return { plan: restrict(p, keys), scope: 'full', planned: desired.size + observed.size };
   }
-  const inScope = (owner: string | undefined, r: Resource | ObservedResource, infrastructure: boolean) =>
-    owner === undefined ? infrastructure || !INFRASTRUCTURE.has(r.kind) : owners.has(owner) || (r.kind === 'Network' && sharedNetwork(r));
+  // Owner keys (`account:acme`) of desired resources without building a string per resource.
+  const tenants = { account: new Set<string>(), project: new Set<string>() };
+  for (const owner of owners) {
+    const at = owner.indexOf(':');
+    tenants[owner.slice(0, at) === 'project' ? 'project' : 'account'].add(owner.slice(at + 1));
+  }
+  const global = (r: Resource | ObservedResource, infrastructure: boolean) => infrastructure || !INFRASTRUCTURE.has(r.kind);
+  const shared = (r: Resource | ObservedResource) => r.kind === 'Network' && sharedNetwork(r);
   const subset = (infrastructure: boolean) => {
-    const resources = desired.model.resources.filter((r) => inScope(ownerOf(r), r, infrastructure));
-    const world = observed.all.filter((o) => inScope(o.owner, o, infrastructure));
+    const resources = desired.model.resources.filter((r) =>
+      r.tenant === undefined ? global(r, infrastructure) : tenants[r.tenantType ?? 'account'].has(r.tenant) || shared(r));
+    const world = observed.all.filter((o) => (o.owner === undefined ? global(o, infrastructure) : owners.has(o.owner) || shared(o)));
     return { model: { revision: desired.revision, resources }, world };
   };
   const light = subset(false);
@@ -60,7 +67,7 @@ export function planKeys(desired: DesiredRevision, observed: ObservedState, keys
   const places = p.actions.some((a) => PLACED.has(a.kind) && (a.op === 'create' || a.op === 'replace') && keys.has(keyOf(a.kind, a.owner, a.name)));
   if (!places) return { plan: restrict(p, keys), scope: 'tenants', planned: light.model.resources.length + light.world.length };
   const full = subset(true);
-  const capacity = observed.all.filter((o) => PLACED.has(o.kind) && !inScope(o.owner, o, true)).map((o) => ({ ...o, managed: false }));
+  const capacity = observed.all.filter((o) => PLACED.has(o.kind) && o.owner !== undefined && !owners.has(o.owner) && !shared(o)).map((o) => ({ ...o, managed: false }));
   const placed = plan(full.model, [...full.world, ...capacity], options);
   return { plan: restrict(placed, keys), scope: 'tenants+capacity', planned: full.model.resources.length + full.world.length + capacity.length };
 }

@@ -52,6 +52,8 @@ export interface CommitFigure {
   /** What the controller logged for it: load (validate), accept (load + the next revision's index), plan scope and size, plan time. */
   loadMs?: number;
   acceptMs?: number;
+  /** Branch moved → the controller starts looking at it (file event, debounce, its turn on the loop). */
+  pickupMs?: number;
   planMs?: number;
   planScope?: string;
   planned?: number;
@@ -165,11 +167,13 @@ export async function controllerPhase(args: ControllerPhaseArgs): Promise<Contro
     const from = events.length;
     const logFrom = capture.lines.length;
     const moved = performance.now();
+    const movedEpoch = Date.now();
     await git.writeRef({ fs, dir: args.repo, ref: 'refs/heads/main', value: oid, force: true });
     const applied = await next((e) => e.type === 'revision' && e.outcome === 'applied' && e.revision === oid, from);
     const firstAction = events.slice(from).find((x) => x.e.type === 'action' && x.e.result === 'started');
     const log = capture.lines.slice(logFrom);
     const accepted = log.find((l) => l.msg === 'revision accepted');
+    const seen = log.find((l) => l.msg === 'new revision');
     const planned = log.find((l) => l.msg === 'batch planned');
     commits.push({
       revision: oid,
@@ -177,6 +181,7 @@ export async function controllerPhase(args: ControllerPhaseArgs): Promise<Contro
       toAppliedMs: applied.t - moved,
       ...(typeof accepted?.loadMs === 'number' ? { loadMs: accepted.loadMs } : {}),
       ...(typeof accepted?.acceptMs === 'number' ? { acceptMs: accepted.acceptMs } : {}),
+      ...(typeof seen?.time === 'number' ? { pickupMs: seen.time - movedEpoch } : {}),
       ...(typeof planned?.planMs === 'number' ? { planMs: planned.planMs, planScope: String(planned.scope), planned: Number(planned.planned) } : {}),
       actions: events.slice(from).filter((x) => x.e.type === 'action' && x.e.result === 'started').length,
     });

@@ -129,6 +129,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       commitToAppliedMs: toApplied,
       perCommit: {
         loadMs: stats(out.commits.flatMap((c) => (c.loadMs !== undefined ? [c.loadMs] : []))),
+        pickupMs: stats(out.commits.flatMap((c) => (c.pickupMs !== undefined ? [c.pickupMs] : []))),
         acceptMs: stats(out.commits.flatMap((c) => (c.acceptMs !== undefined ? [c.acceptMs] : []))),
         planMs: stats(out.commits.flatMap((c) => (c.planMs !== undefined ? [c.planMs] : []))),
         planScopes: [...new Set(out.commits.map((c) => c.planScope))],
