@@ -115,8 +115,12 @@ export class Journal implements ExecutionJournal {
     });
     this.meta = this.root.openDB<unknown, string>({ name: 'meta' });
     this.runsDb = this.root.openDB<JournalRunRecord, number>({ name: 'runs' });
-    this.intents = this.root.openDB<IntentRecord, EntryKey>({ name: 'intents' });
-    this.outcomes = this.root.openDB<OutcomeRecord, EntryKey>({ name: 'outcomes' });
+    // Two records per provider call, of a handful of shapes: with their structures shared (stored
+    // once in the database, outside the key space) they encode twice as fast as with each record
+    // describing itself. Records written before, without, still read back.
+    const shared = { sharedStructuresKey: Symbol.for('structures'), maxSharedStructures: 256 };
+    this.intents = this.root.openDB<IntentRecord, EntryKey>({ name: 'intents', ...shared });
+    this.outcomes = this.root.openDB<OutcomeRecord, EntryKey>({ name: 'outcomes', ...shared });
   }
 
   /**

@@ -8,6 +8,7 @@ import { abortedError, waitLatency } from './call-latency.js';
 import { drawFault, readFaults } from './faults.js';
 import { resolveLatency, type LatencyTable } from './latency.js';
 import { runOperation, type OpStep } from './operations.js';
+import { plainCopy } from './plain-copy.js';
 import { seededRandom } from './seeded-random.js';
 import { describeRef, toObserved } from './sim-object.js';
 import { openSimulatorWorld, type SimulatorWorld } from './world-store.js';
@@ -56,7 +57,11 @@ export function createSimulatorProvider(options: SimulatorProviderOptions): Simu
       if (signal.aborted) throw abortedError(signal, what);
       if (!(KINDS as readonly string[]).includes(action.kind)) throw new PermanentError(`${what}: the simulator does not know the kind ${JSON.stringify(action.kind)}`);
       // The caller may reuse its objects; what the simulator stores must not change under it.
-      const frozen: Action = structuredClone(action);
+      const frozen: Action = {
+        ...action,
+        ...(action.spec !== undefined ? { spec: plainCopy(action.spec) } : {}),
+        ...(action.placement !== undefined ? { placement: plainCopy(action.placement) } : {}),
+      };
       const ms = latency.of(action.kind);
       const faults = readFaults(world);
       const fault = drawFault(faults, random);
