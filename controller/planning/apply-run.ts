@@ -20,6 +20,11 @@ export interface ApplyRunOptions {
    * applies a revision in several plans (one per batch of resources) and records it itself.
    */
   recordApplied?: boolean;
+  /**
+   * Host of an existing VM's action, when the caller already has the observed world indexed (the
+   * controller); otherwise it is indexed from `observed` here, which costs a string per VM.
+   */
+  hostOf?: (action: Action) => string | undefined;
 }
 
 export interface ApplyRun {
@@ -39,12 +44,16 @@ export async function runApply(plan: Plan, observed: readonly ObservedResource[]
   const runId = await journal.beginRun({ revision: plan.revision, actions: plan.actions.length });
   const recovered = describeRecovery(journal.run(runId));
   if (recovered) opts.onRecovered?.(recovered);
-  const hosts = observedHosts(observed);
+  let hostOf = opts.hostOf;
+  if (!hostOf) {
+    const hosts = observedHosts(observed);
+    hostOf = (a: Action) => hosts.get(`${a.kind}/${a.owner ?? ''}/${a.name}`);
+  }
   const execute: ExecuteOptions = {
     journal,
     runId,
     revision: plan.revision,
-    hostOf: (a: Action) => hosts.get(`${a.kind}/${a.owner ?? ''}/${a.name}`),
+    hostOf,
     ...(opts.events ? { events: opts.events } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),

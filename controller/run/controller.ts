@@ -250,8 +250,13 @@ export class Controller implements ControllerView {
     const keys = new Set(p.actions.map((a) => keyOf(a.kind, a.owner, a.name)));
     let changed: Set<string> | undefined;
     if (this.applied && this.applied !== revision) {
-      const before = await this.load(this.applied);
-      changed = before.valid ? this.desired.changedKeys(DesiredRevision.fromModel(this.applied, before.model), await changedFiles(this.gitdir, this.applied, revision, this.gitCache)) : undefined;
+      // History rewritten or collected (a force-push): the applied revision may be gone. Then
+      // everything that differs is work, as if nothing had been applied.
+      const before = await this.load(this.applied).catch((error: unknown) => {
+        logger.warn({ applied: this.applied, err: String(error) }, 'the last applied revision cannot be read; everything that differs is applied');
+        return undefined;
+      });
+      changed = before?.valid ? this.desired.changedKeys(DesiredRevision.fromModel(this.applied, before.model), await changedFiles(this.gitdir, this.applied, revision, this.gitCache)) : undefined;
     }
     // Never applied, or the applied revision is unreadable: everything that differs is work.
     // Applied and unchanged since: what differs is drift. Otherwise: what git changed since.

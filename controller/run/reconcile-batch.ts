@@ -89,6 +89,10 @@ export async function reconcileBatch(input: BatchInput): Promise<Map<string, Key
     journal: input.journal,
     signal: input.signal,
     recordApplied: false,
+    hostOf: (a) => {
+      const host = a.kind === 'VirtualMachine' ? input.observed.byIdentity.get(a.kind, a.owner, a.name)?.status.host : undefined;
+      return typeof host === 'string' ? host : undefined;
+    },
     execute: input.execute,
     ...(input.concurrency ? { concurrency: input.concurrency } : {}),
     onRecovered: (message) => logger.warn(message),
