@@ -67,6 +67,8 @@ export interface ControllerOutput {
   startMs: number;
   idleRssMiB: number;
   idleRssAfterCommitsMiB: number;
+  /** The idle RSS after the commits, split into anonymous memory and lmdb's mapped file pages (Linux). */
+  idleRssSplit?: { anonMiB: number; fileMiB: number };
   heapUsedMiB: number;
   resyncs: { durationMs: number; drifted: number; observeMs?: number }[];
   commits: CommitFigure[];
@@ -189,10 +191,11 @@ export async function controllerPhase(args: ControllerPhaseArgs): Promise<Contro
     await controller.idle();
   }
   const idleRssAfterCommitsMiB = await settledRss();
+  const split = rssSplit();
   const heapUsedMiB = mib(process.memoryUsage().heapUsed);
   await controller.stop();
   return {
-    phase: 'controller', resources, unmanaged: status.summary.unmanaged, startMs, idleRssMiB, idleRssAfterCommitsMiB, heapUsedMiB,
+    phase: 'controller', resources, unmanaged: status.summary.unmanaged, startMs, idleRssMiB, idleRssAfterCommitsMiB, ...(split ? { idleRssSplit: split } : {}), heapUsedMiB,
     resyncs, commits, maxRssMiB: mib(process.resourceUsage().maxRSS * 1024),
   };
 }
@@ -204,6 +207,21 @@ async function settledRss(): Promise<number> {
   await new Promise((r) => setTimeout(r, 2000));
   gc?.();
   return mib(process.memoryUsage().rss);
+}
+
+/**
+ * RSS split as Linux counts it: anonymous memory (the heap and native allocations) and file pages
+ * mapped by lmdb (the simulated world, the caches, the journal), which count in RSS while they are
+ * resident but are page cache the kernel can drop. Undefined off Linux.
+ */
+export function rssSplit(): { anonMiB: number; fileMiB: number } | undefined {
+  try {
+    const status = fs.readFileSync('/proc/self/status', 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { anonMiB: Math.round(kb('RssAnon') / 1024), fileMiB: Math.round(kb('RssFile') / 1024) };
+  } catch {
+    return undefined;
+  }
 }
 
 async function main(argv: string[]): Promise<void> {

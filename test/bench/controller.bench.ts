@@ -141,6 +141,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       resyncDrifted: out.resyncs.map((r) => r.drifted),
       idleRssMiB: out.idleRssMiB,
       idleRssAfterCommitsMiB: out.idleRssAfterCommitsMiB,
+      heapUsedAfterCommitsMiB: out.heapUsedMiB,
+      ...(out.idleRssSplit ? { idleRssAfterCommitsSplit: out.idleRssSplit } : {}),
       maxRssMiB: out.maxRssMiB,
       targets: TARGETS,
       met: {
