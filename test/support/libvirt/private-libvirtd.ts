@@ -35,6 +35,8 @@ export interface PrivateLibvirtd {
   virsh(args: readonly string[], xml?: string): string;
   /** Runs a command inside the daemon's network namespace (ip, nft). */
   inNetns(command: readonly string[]): { status: number | null; stdout: string; stderr: string };
+  /** Destroys and undefines every domain, network, pool and cairn nwfilter: a clean daemon for the next test. */
+  wipe(): void;
   /** What the daemon logged (warnings and errors), for a failing test's message. */
   log(): string;
   stop(): Promise<void>;
@@ -116,6 +118,7 @@ export async function startPrivateLibvirtd(): Promise<PrivateLibvirtd> {
       return { status: r.status, stdout: r.stdout, stderr: r.stderr };
     },
     log: () => readLog(dir),
+    wipe: () => undefineEverything(virsh),
     stop: () =>
       (stopped ??= (async () => {
         await stopAll(dir, netns, child, exited, virsh);
@@ -127,6 +130,17 @@ export async function startPrivateLibvirtd(): Promise<PrivateLibvirtd> {
 /** Removes what the daemon holds, then the daemons, then the namespace and the folder. */
 async function stopAll(dir: string, netns: string, child: ChildProcess, exited: Promise<void>, virsh: ((args: readonly string[]) => string) | undefined): Promise<void> {
   if (virsh) {
+    undefineEverything(virsh);
+    keepCapabilities(dir);
+  }
+  await endProcess(child, exited);
+  killByPidFiles(dir);
+  spawnSync('ip', ['netns', 'del', netns], { env });
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+function undefineEverything(virsh: (args: readonly string[]) => string): void {
+  {
     const names = (args: string[]) => {
       try {
         return virsh(args).split('\n').map((l) => l.trim()).filter(Boolean);
@@ -157,12 +171,7 @@ async function stopAll(dir: string, netns: string, child: ChildProcess, exited: 
       const name = line.split(/\s+/)[1];
       if (name?.startsWith('cairn')) quiet(['nwfilter-undefine', name]);
     }
-    keepCapabilities(dir);
   }
-  await endProcess(child, exited);
-  killByPidFiles(dir);
-  spawnSync('ip', ['netns', 'del', netns], { env });
-  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 async function endProcess(child: ChildProcess, exited: Promise<void>): Promise<void> {
