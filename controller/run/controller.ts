@@ -305,6 +305,7 @@ export class Controller implements ControllerView {
     this.emit({ type: 'revision', at: now(), revision: head, outcome: 'accepted' });
     log.info({ changed: keys.size, parsedFiles: load.stats.parsedFiles, loadMs: Math.round(loadMs), acceptMs: Math.round(performance.now() - t0) }, 'revision accepted');
     for (const key of keys) this.owe(key);
+    this.options.metrics?.setQueueDepth(this.queue.depth);
     if (this.owed.size === 0) await this.markApplied(head);
   }
 
@@ -337,6 +338,7 @@ export class Controller implements ControllerView {
       this.since.set(keyOf(record.kind, record.account ?? undefined, record.name), at);
     }
     for (const key of toCorrect) this.queue.add(key);
+    this.options.metrics?.setQueueDepth(this.queue.depth);
     const drifted = this.tracker.openCount();
     this.options.metrics?.setDrifted(drifted);
     return { drifted };

@@ -59,21 +59,23 @@ export function scanDrift(worlds: IndexedWorlds): DriftScan {
     return o;
   };
   const differences: Difference[] = [];
-  const paired = new Set<ObservedResource>();
+  let paired = 0;
   for (const [key, r] of desired) {
     const reconciler = RECONCILERS[r.kind];
     if (!reconciler) continue;
     const owner = ownerOfResource(r);
     const o = managed.get(r.kind, owner, r.name);
-    if (o) paired.add(o);
+    if (o) paired++;
     const actions = reconciler.reconcile(r, o, ctx);
     if (actions.length > 0) differences.push(difference(key, r.kind, owner, r.name, r, o, actions));
   }
-  if (paired.size < managed.size) {
+  // Objects git does not have: only looked for when the counts say there are some.
+  if (paired < managed.size) {
     for (const o of managed.values()) {
-      if (paired.has(o)) continue;
+      const key = keyOf(o.kind, o.owner, o.name);
+      if (desired.has(key)) continue;
       const actions = RECONCILERS[o.kind]?.reconcile(undefined, o, ctx) ?? [];
-      if (actions.length > 0) differences.push(difference(keyOf(o.kind, o.owner, o.name), o.kind, o.owner, o.name, undefined, o, actions));
+      if (actions.length > 0) differences.push(difference(key, o.kind, o.owner, o.name, undefined, o, actions));
     }
   }
   return { differences, unmanaged: worlds.unmanaged };

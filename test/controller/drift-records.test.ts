@@ -40,6 +40,7 @@ describe('drift scan', () => {
       observedVm('b', SPEC, 'Running'), // host differs from nothing: observed-only fields never count
       observedVm('c', SPEC, 'Running'),
       observedVm('intruder', SPEC, 'Running', false),
+      observedVm('ghost', SPEC, 'Running'), // carries cairn's identity, gone from git
     ]));
     const byName = new Map(scan.differences.map((d) => [d.name, d]));
     expect(byName.get('a')!.fields).toEqual([{ path: 'state', desired: 'Running', observed: 'Stopped' }]);
@@ -47,6 +48,8 @@ describe('drift scan', () => {
     expect(byName.get('c')!.fields.map((f) => f.path)).toContain('userData');
     expect(JSON.stringify(byName.get('c')!.fields)).not.toMatch(/bmV3|c2VjcmV0/);
     expect(scan.unmanaged.map((o) => o.name)).toEqual(['intruder']);
+    expect(byName.get('ghost')!.fields).toEqual([{ path: '(object)', desired: 'absent', observed: 'present' }]);
+    expect(byName.has('intruder')).toBe(false);
   });
 });
 
