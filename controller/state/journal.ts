@@ -29,7 +29,7 @@
  * instead of a millisecond of fsync on every provider call's path. `durability: 'commit'` syncs
  * every commit (lmdb's overlappingSync, in the background), `'flush'` also waits for that flush
  * before the call, for operators who want the journal itself to survive power loss.
- * Intents written in the same event-loop turn share one transaction. lmdb commits in order, so
+ * Intents written together (before the current microtasks have run) share one transaction. lmdb commits in order, so
  * when an intent is durable, every outcome written before it is too.
  *
  * One handle per state folder per process (as desired-state/load.ts does for its cache): lmdb
@@ -98,7 +98,7 @@ export class Journal implements ExecutionJournal {
   private readonly keepRuns: number;
   /** Runs begun through this handle and not ended: alive, never "interrupted". */
   private readonly active = new Set<number>();
-  /** 'process' durability: records waiting for this turn's write transaction. */
+  /** 'process' durability: records waiting for the next batch's write transaction. */
   private pendingWrites: { db: Database<unknown, EntryKey>; key: EntryKey; value: unknown; resolve: () => void; reject: (e: unknown) => void }[] = [];
 
   constructor(stateDir: string, options: JournalOptions = {}) {
@@ -166,15 +166,16 @@ export class Journal implements ExecutionJournal {
   }
 
   /**
-   * 'process' durability: the records of one event-loop turn are written in one synchronous
-   * transaction on this thread. Without an fsync to wait for, handing them to lmdb's write thread
-   * and waiting for its reply cost more than the write itself (a millisecond of latency on every
-   * provider call).
+   * 'process' durability: the records written together (before the current microtasks have run:
+   * the calls one completion set going) are written in one synchronous transaction on this thread,
+   * as a microtask. Without an fsync to wait for, handing them to lmdb's write thread and waiting
+   * for its reply cost more than the write itself (a millisecond of latency on every provider
+   * call), and waiting for the next event-loop turn cost a turn.
    */
   private batched<V>(db: Database<V, EntryKey>, key: EntryKey, value: V): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.pendingWrites.push({ db: db as Database<unknown, EntryKey>, key, value, resolve, reject });
-      if (this.pendingWrites.length === 1) setImmediate(() => this.writeBatch());
+      if (this.pendingWrites.length === 1) queueMicrotask(() => this.writeBatch());
     });
   }
 
