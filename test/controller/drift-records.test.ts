@@ -8,6 +8,7 @@ import type { ObservedResource } from '../../providers/provider.js';
 import { DriftPolicies } from '../../controller/run/drift-policy.js';
 import { indexWorlds, scanDrift } from '../../controller/run/drift-scan.js';
 import { DriftStore } from '../../controller/run/drift-store.js';
+import { indexObserved } from '../../controller/run/observed-index.js';
 import { DriftTracker } from '../../controller/run/drift-tracker.js';
 import { parseDuration } from '../../controller/run/duration.js';
 
@@ -50,6 +51,16 @@ describe('drift scan', () => {
     expect(scan.unmanaged.map((o) => o.name)).toEqual(['intruder']);
     expect(byName.get('ghost')!.fields).toEqual([{ path: '(object)', desired: 'absent', observed: 'present' }]);
     expect(byName.has('intruder')).toBe(false);
+  });
+});
+
+describe('observed index', () => {
+  it('keeps the smaller provider id of two objects with one identity, whatever the order', () => {
+    const a = { ...observedVm('a', SPEC, 'Running'), externalId: 'sim-VirtualMachine-2' };
+    const b = { ...observedVm('a', SPEC, 'Stopped'), externalId: 'sim-VirtualMachine-10' };
+    for (const list of [[a, b], [b, a]]) {
+      expect(indexObserved(list).managed.get('VirtualMachine', 'account:acme', 'a')!.externalId).toBe('sim-VirtualMachine-10');
+    }
   });
 });
 
