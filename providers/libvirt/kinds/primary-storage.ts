@@ -26,8 +26,8 @@ export function hostsForPool(entry: LedgerEntry, ctx: LibvirtContext): string[] 
   return ctx.hostNames().filter((h) => ctx.ledger.get('Host', undefined, h)?.spec.cluster === entry.spec.cluster);
 }
 
-/** Defines, builds and starts the pool on `host` where it is missing or stopped. */
-export async function ensurePool(entry: LedgerEntry, host: HostSnapshot, signal: AbortSignal): Promise<void> {
+/** Defines, builds and starts the pool on `host` where it is missing or stopped; true when it did anything. */
+export async function ensurePool(entry: LedgerEntry, host: HostSnapshot, signal: AbortSignal): Promise<boolean> {
   const name = poolName(entry.name);
   const seen = host.pools.find((p) => p.name === name);
   if (!seen) {
@@ -36,6 +36,7 @@ export async function ensurePool(entry: LedgerEntry, host: HostSnapshot, signal:
     await host.virsh.run(['pool-autostart', name], signal);
   }
   if (!seen?.active) await host.virsh.run(['pool-start', name], signal);
+  return !seen?.active;
 }
 
 export const primaryStorageHandler: KindHandler = {

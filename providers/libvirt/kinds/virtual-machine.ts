@@ -13,7 +13,7 @@ import { GiB, specOf, toGiB, type KindHandler, type LibvirtContext } from '../co
 import { powerState } from '../domain-state.js';
 import { identityElement, CAIRN_XMLNS, type CairnIdentity } from '../identity-metadata.js';
 import { contains, ipToInt, lowestFree, parseCidr } from '../ipv4-cidr.js';
-import { domainName, isRootVolume, nicMac, poolName, rootVolumeName, storageOfPool } from '../naming.js';
+import { domainName, isRootVolume, nicMac, poolName, rootVolumeName, storageOfPool, templateVolumeName } from '../naming.js';
 import type { DomainSeen, HostSnapshot, NetworkSeen } from '../world-snapshot.js';
 import { domainXml, type DomainDisk, type DomainNic } from '../xml/domain-xml.js';
 import { dhcpHostXml } from '../xml/network-xml.js';
@@ -130,15 +130,17 @@ async function rootDisk(action: Action, spec: Record<string, unknown>, host: Hos
     ? ctx.ledger.get('PrimaryStorage', undefined, storage)
     : ctx.ledger.all('PrimaryStorage').find((e) => !e.orphaned && host.pools.some((p) => p.name === poolName(e.name)));
   if (!psEntry) throw new PermanentError(`VirtualMachine ${action.name}: no primary storage ${storage ?? ''} known on host ${host.host}`);
-  await ensurePool(psEntry, host, signal);
   const fresh = async () => (await ctx.snapshot(signal)).find((h) => h.host === host.host)!;
-  let h = await fresh();
+  let h = (await ensurePool(psEntry, host, signal)) ? await fresh() : host;
   let pool = h.pools.find((p) => p.name === poolName(psEntry.name))!;
   const template = ctx.ledger.get('Template', undefined, String(spec.template));
   if (!template) throw new PermanentError(`VirtualMachine ${action.name}: template ${JSON.stringify(spec.template)} is unknown to the libvirt provider`);
+  const imported = !pool.volumes.some((v) => v.name === templateVolumeName(template.name));
   const base = await ensureTemplateImage(template, h, pool, signal);
-  h = await fresh();
-  pool = h.pools.find((p) => p.name === poolName(psEntry.name))!;
+  if (imported) {
+    h = await fresh();
+    pool = h.pools.find((p) => p.name === poolName(psEntry.name))!;
+  }
   const name = rootVolumeName(action.owner, action.name);
   const existing = pool.volumes.find((v) => v.name === name);
   if (existing) return { path: existing.path, format: 'qcow2', target: 'vda' };
@@ -222,10 +224,8 @@ export const virtualMachineHandler: KindHandler = {
     const nics = await wireNics(action, spec, host, ctx, signal);
     const name = domainName(action.owner, action.name);
     await host.virsh.run(['define', '@xml'], signal, domainXml({ name, type: ctx.domainType, ...size, identity: identity(action, spec, true, ctx), disks: [root], nics }));
-    const made = find(await ctx.snapshot(signal), action.owner, action.name);
-    if (!made) throw new ConflictError(`VirtualMachine ${action.name}: defined as ${name} but not found again`);
-    if (spec.state !== 'Stopped') await powerOn(made, signal);
-    return result(made, action, ctx, signal);
+    if (spec.state !== 'Stopped') await host.virsh.run(['start', name], signal);
+    return result(undefined, action, ctx, signal);
   },
 
   async update(action, ctx, signal) {
