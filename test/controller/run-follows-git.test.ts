@@ -13,7 +13,7 @@ const SECRET = 'c2VjcmV0LXVzZXItZGF0YQ==';
 afterAll(removeTempDirs);
 
 describe('cairn run follows the branch', () => {
-  it('applies the branch, then a commit, rejects an invalid commit and keeps enforcing the last good one, exits 0 on SIGTERM', async () => {
+  it('applies the branch, then a commit, rejects an invalid commit and keeps enforcing the last good one (across a restart), exits 0 on SIGTERM', async () => {
     const dir = await exampleRepo();
     // A secret in git: it must never leave the controller (API answers, events, logs).
     editFile(dir, 'tenants/acme/vms.yaml', "# ip omitted: allocated from the network's cidr\n", `# ip omitted: allocated from the network's cidr\n  userData: ${SECRET}\n`);
@@ -50,17 +50,28 @@ describe('cairn run follows the branch', () => {
     await waitFor(async () => Date.parse((await status(c)).lastSyncAt!) > after + 500);
     expect((await resources(c, '?kind=VirtualMachine')).find((v) => v.name === 'web-1')?.observed?.state).toBe('Stopped');
 
+    // A restart on the invalid head keeps enforcing the last good revision and reports the bad one.
+    c.child.kill('SIGTERM');
+    expect(await c.exited).toBe(0);
+    const restarted = await startController(dir, ['--resync', '1s', '--poll', '1s']);
+    const again = await waitFor(async () => {
+      const s = await status(restarted);
+      return s.rejectedRevision?.revision === bad && s.desiredRevision === stop && s;
+    }, 20_000, () => restarted.log().slice(-2000));
+    expect(again.appliedRevision).toBe(stop);
+    expect((await resources(restarted, '?kind=VirtualMachine')).find((v) => v.name === 'web-1')?.observed?.state).toBe('Stopped');
+
     // Fixing the typo makes the newest commit good again; it is applied, web-1 starts.
     editFile(dir, 'tenants/acme/vms.yaml', 'servceOffering: small', 'serviceOffering: small');
     const fixed = await commitAll(dir, 'fix the typo');
-    const s3 = await converged(c, fixed);
+    const s3 = await converged(restarted, fixed);
     expect(s3.rejectedRevision).toBeNull();
-    expect((await resources(c, '?kind=VirtualMachine')).find((v) => v.name === 'web-1')?.observed?.state).toBe('Running');
+    expect((await resources(restarted, '?kind=VirtualMachine')).find((v) => v.name === 'web-1')?.observed?.state).toBe('Running');
 
-    c.child.kill('SIGTERM');
-    expect(await c.exited).toBe(0);
-    expect(c.log()).toMatch(/controller stopped/);
-    expect(c.log()).not.toContain(SECRET);
+    restarted.child.kill('SIGTERM');
+    expect(await restarted.exited).toBe(0);
+    expect(restarted.log()).toMatch(/controller stopped/);
+    expect(c.log() + restarted.log()).not.toContain(SECRET);
   });
 
   it('refuses a non-loopback --listen without --listen-any (usage error, nothing started)', async () => {
