@@ -47,13 +47,7 @@ export function label(o: Pick<SimObject, 'kind' | 'owner' | 'name'>): string {
 }
 
 export function toObserved(o: SimObject, status: Record<string, unknown> = o.status): ObservedResource {
-  return {
-    kind: o.kind,
-    name: o.name,
-    ...(o.owner ? { owner: o.owner } : {}),
-    externalId: o.externalId,
-    managed: o.identity !== undefined,
-    spec: o.spec,
-    status,
-  };
+  // Built in one shape per branch, without spreads: observing a large world makes 280,000 of these.
+  if (o.owner) return { kind: o.kind, name: o.name, owner: o.owner, externalId: o.externalId, managed: o.identity !== undefined, spec: o.spec, status };
+  return { kind: o.kind, name: o.name, externalId: o.externalId, managed: o.identity !== undefined, spec: o.spec, status };
 }

@@ -12,7 +12,7 @@ import { plainCopy } from './plain-copy.js';
 import { seededRandom } from './seeded-random.js';
 import { describeRef, toObserved } from './sim-object.js';
 import { openSimulatorWorld, type SimulatorWorld } from './world-store.js';
-import { viewWorld } from './world-view.js';
+import { handlers } from './kinds/handlers.js';
 import { beginTransition, completeTransition, settleOverdue } from './transitions.js';
 
 export interface SimulatorProviderOptions {
@@ -100,7 +100,11 @@ export function createSimulatorProvider(options: SimulatorProviderOptions): Simu
       await waitLatency(latency.observe, signal, 'observe');
       await settleOverdue(world);
       const out: ObservedResource[] = [];
-      for (const { object, status } of viewWorld(world, scope.kinds ?? KINDS)) out.push(toObserved(object, status));
+      world.refresh();
+      for (const kind of scope.kinds ?? KINDS) {
+        const observedStatus = handlers[kind].observedStatus;
+        for (const object of world.objects([kind])) out.push(toObserved(object, observedStatus ? observedStatus(world, object) : object.status));
+      }
       return out;
     } catch (error) {
       throw asProviderError(error, 'observe');

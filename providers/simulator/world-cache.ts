@@ -74,13 +74,19 @@ export class CachedObjects extends CachedDb<SimObject> {
     if (!all) {
       all = new Map();
       const prefix = externalIdPrefix(kind);
-      for (const { key, value } of this.objectsDb.getRange({ start: prefix, end: prefix + RANGE_END })) {
-        all.set(key, value);
-        super.set(key, value);
-      }
+      for (const { key, value } of this.objectsDb.getRange({ start: prefix, end: prefix + RANGE_END })) all.set(key, value);
       this.kinds.set(kind, all);
     }
     return all.values();
+  }
+
+  /** A kind read whole answers for its objects too (not copied key by key: observing fills it). */
+  override get(key: string): SimObject | undefined {
+    if (this.kinds.size > 0) {
+      const all = this.kinds.get(kindOfId(key));
+      if (all) return all.get(key);
+    }
+    return super.get(key);
   }
 
   override set(key: string, value: SimObject | undefined): void {
