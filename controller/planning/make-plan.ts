@@ -4,7 +4,7 @@ import { defaultStateDir, loadDesiredState } from '../../desired-state/load.js';
 import type { DesiredModel, LoadResult } from '../../desired-state/model.js';
 import { schemaRegistry } from '../../desired-state/validate/schema-registry.js';
 import type { ObservedResource, Provider } from '../../providers/provider.js';
-import { createSimulatorProvider } from '../../providers/simulator/simulator-provider.js';
+import { createProvider } from '../../providers/provider-router.js';
 import type { Plan, PlanOptions } from '../../reconcilers/plan.js';
 import { plan } from '../../reconcilers/planner.js';
 import { readUnchangedPlan, writeUnchangedPlan, type UnchangedPlanKey } from '../state/unchanged-plan.js';
@@ -42,7 +42,7 @@ export async function makePlan(opts: MakePlanOptions): Promise<Planned> {
   const stateDir = path.resolve(opts.stateDir ?? defaultStateDir(opts.repo));
   const load = await loadDesiredState({ repo: opts.repo, rev: opts.rev, worktree: opts.worktree, stateDir });
   if (!load.valid) return { ok: false, load };
-  const provider = createSimulatorProvider({ stateDir });
+  const provider = createProvider({ stateDir });
   const signal = opts.signal ?? new AbortController().signal;
   const planned = await observeAndPlan(load.model, provider, stateDir, { ...opts, signal });
   return { ok: true, load, provider, stateDir, ...planned };
