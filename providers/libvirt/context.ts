@@ -3,6 +3,7 @@ import { PermanentError } from '../errors/permanent-error.js';
 import type { ObservedResource } from '../provider.js';
 import type { Action, ActionResult } from '../../reconcilers/action.js';
 import type { Catalog } from './catalog.js';
+import type { KeyedLock } from './keyed-lock.js';
 import type { Ledger } from './ledger.js';
 import type { HostSnapshot } from './world-snapshot.js';
 import type { Virsh } from './virsh.js';
@@ -12,6 +13,8 @@ export interface LibvirtContext {
   readonly catalog: Catalog;
   readonly domainType: 'kvm' | 'qemu';
   readonly shutdownTimeoutMs: number;
+  /** Serialises what must not interleave: an image import per pool, address allocation per network. */
+  readonly lock: KeyedLock;
   /** The revision being applied, written into domain and network metadata when known. */
   revision(): string | undefined;
   /** The connection of a Host cairn manages (its url). */

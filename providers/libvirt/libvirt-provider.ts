@@ -24,6 +24,7 @@ import { primaryStorageHandler } from './kinds/primary-storage.js';
 import { templateHandler } from './kinds/template.js';
 import { virtualMachineHandler } from './kinds/virtual-machine.js';
 import { volumeHandler } from './kinds/volume.js';
+import { KeyedLock } from './keyed-lock.js';
 import { Ledger } from './ledger.js';
 import { Virsh } from './virsh.js';
 import { readHost, type HostSnapshot } from './world-snapshot.js';
@@ -71,6 +72,7 @@ export class LibvirtProvider implements Provider {
       catalog: opts.catalog,
       domainType: opts.domainType ?? (fs.existsSync('/dev/kvm') ? 'kvm' : 'qemu'),
       shutdownTimeoutMs: opts.shutdownTimeoutMs ?? 60_000,
+      lock: new KeyedLock(),
       revision: opts.revision ?? (() => undefined),
       connection: (host) => this.connection(host),
       hostNames,

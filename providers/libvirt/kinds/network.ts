@@ -6,6 +6,7 @@
  */
 import { ConflictError } from '../../errors/conflict-error.js';
 import { PermanentError } from '../../errors/permanent-error.js';
+import { TransientError } from '../../errors/transient-error.js';
 import type { ObservedResource } from '../../provider.js';
 import type { Action } from '../../../reconcilers/action.js';
 import { specOf, type KindHandler, type LibvirtContext } from '../context.js';
@@ -94,7 +95,9 @@ export const networkHandler: KindHandler = {
   async create(action, ctx, signal) {
     const spec = specOf(action);
     const world = await ctx.snapshot(signal);
-    if (world.length === 0) throw new PermanentError(`Network ${action.name}: no libvirt host to define it on`);
+    // The planner does not order networks after hosts (nothing in a Network names a host): the host
+    // being added in the same apply is worth waiting for, so this is retried with backoff.
+    if (world.length === 0) throw new TransientError(`Network ${action.name}: no libvirt host to define it on yet`);
     let adopted = false;
     for (const h of world) {
       const seen = findNetwork(h, action.owner, action.name);

@@ -27,9 +27,19 @@ export function hostsForPool(entry: LedgerEntry, ctx: LibvirtContext): string[] 
 }
 
 /** Defines, builds and starts the pool on `host` where it is missing or stopped; true when it did anything. */
-export async function ensurePool(entry: LedgerEntry, host: HostSnapshot, signal: AbortSignal): Promise<boolean> {
+export async function ensurePool(entry: LedgerEntry, host: HostSnapshot, ctx: LibvirtContext, signal: AbortSignal): Promise<boolean> {
   const name = poolName(entry.name);
-  const seen = host.pools.find((p) => p.name === name);
+  if (host.pools.find((p) => p.name === name)?.active) return false;
+  return ctx.lock.run(`pool:${host.host}/${name}`, async () => {
+    // Read again inside the lock: a parallel action may have made it meanwhile.
+    const list = (await host.virsh.batch([['pool-list', '--all']], signal))[0]!;
+    const row = list.split('\n').map((l) => l.trim().split(/\s+/)).find((r) => r[0] === name);
+    return definePool(entry, host, row ? { active: row[1] === 'active' } : undefined, signal);
+  });
+}
+
+async function definePool(entry: LedgerEntry, host: HostSnapshot, seen: { active: boolean } | undefined, signal: AbortSignal): Promise<boolean> {
+  const name = poolName(entry.name);
   if (!seen) {
     await host.virsh.run(['pool-define', '@xml'], signal, dirPoolXml(name, poolPath(entry.spec.url, entry.name)));
     await host.virsh.run(['pool-build', name], signal);
@@ -85,7 +95,7 @@ export const primaryStorageHandler: KindHandler = {
     const world = await ctx.snapshot(signal);
     for (const host of hostsForPool(entry, ctx)) {
       const h = world.find((w) => w.host === host);
-      if (h) await ensurePool(entry, h, signal);
+      if (h) await ensurePool(entry, h, ctx, signal);
     }
     return { externalId: externalId(action.name), ...(existing && !existing.orphaned ? { adopted: true } : {}) };
   },

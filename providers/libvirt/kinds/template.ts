@@ -14,22 +14,31 @@ import { volumeXml } from '../xml/storage-xml.js';
 const externalId = (name: string) => `libvirt:template:${name}`;
 
 /** Puts the template's image into `pool` on `host` unless it is there; returns the image's path. */
-export async function ensureTemplateImage(entry: LedgerEntry, host: HostSnapshot, pool: PoolSeen, signal: AbortSignal): Promise<string> {
+export async function ensureTemplateImage(entry: LedgerEntry, host: HostSnapshot, pool: PoolSeen, ctx: LibvirtContext, signal: AbortSignal): Promise<string> {
   const name = templateVolumeName(entry.name);
   const there = pool.volumes.find((v) => v.name === name);
   if (there) return there.path;
+  return ctx.lock.run(`image:${host.host}/${pool.name}/${name}`, async () => {
+    const path = `${pool.path.replace(/\/$/, '')}/${name}`;
+    // Another action may have imported it while this one waited for the lock.
+    if ((await host.virsh.batch([['vol-list', '--pool', pool.name]], signal))[0]!.split('\n').some((l) => l.trim().split(/\s+/)[0] === name)) return path;
+    await importImage(entry, name, host, pool, signal);
+    return path;
+  });
+}
+
+async function importImage(entry: LedgerEntry, name: string, host: HostSnapshot, pool: PoolSeen, signal: AbortSignal): Promise<void> {
   const image = await verifiedImage(entry.name, entry.spec);
   const run = (args: string[], xml?: string) => host.virsh.run(args, signal, xml);
   // Raw of the file's size, then the bytes: the pool probes the format back from the content.
   await run(['vol-create', pool.name, '@xml'], volumeXml({ name, capacityBytes: Math.max(image.bytes, 512), format: 'raw' }));
   await run(['vol-upload', '--pool', pool.name, name, image.path]);
   await run(['pool-refresh', pool.name]);
-  return `${pool.path.replace(/\/$/, '')}/${name}`;
 }
 
 async function importEverywhere(entry: LedgerEntry, ctx: LibvirtContext, signal: AbortSignal): Promise<void> {
   for (const h of await ctx.snapshot(signal))
-    for (const p of h.pools) if (p.active && storageOfPool(p.name) && ctx.ledger.get('PrimaryStorage', undefined, storageOfPool(p.name)!)) await ensureTemplateImage(entry, h, p, signal);
+    for (const p of h.pools) if (p.active && storageOfPool(p.name) && ctx.ledger.get('PrimaryStorage', undefined, storageOfPool(p.name)!)) await ensureTemplateImage(entry, h, p, ctx, signal);
 }
 
 export const templateHandler: KindHandler = {

@@ -16,7 +16,7 @@ import { contains, ipToInt, lowestFree, parseCidr } from '../ipv4-cidr.js';
 import { domainName, isRootVolume, nicMac, poolName, rootVolumeName, storageOfPool, templateVolumeName } from '../naming.js';
 import type { DomainSeen, HostSnapshot, NetworkSeen } from '../world-snapshot.js';
 import { domainXml, type DomainDisk, type DomainNic } from '../xml/domain-xml.js';
-import { dhcpHostXml } from '../xml/network-xml.js';
+import { dhcpHostXml, parseNetworkXml } from '../xml/network-xml.js';
 import { volumeXml } from '../xml/storage-xml.js';
 import { ensurePool } from './primary-storage.js';
 import { ensureTemplateImage } from './template.js';
@@ -96,20 +96,23 @@ async function wireNics(action: Action, spec: Record<string, unknown>, host: Hos
     if (!net) throw new PermanentError(`VirtualMachine ${action.name}: network ${JSON.stringify(nic.network)} is not defined on host ${host.host}`);
     const mac = nicMac(action.owner, action.name, i);
     nics.push({ network: net.name, mac });
-    if (!net.ip || net.hosts.some((h) => h.mac === mac)) continue;
     const cidrText = net.identity!.spec.cidr;
-    if (typeof cidrText !== 'string') continue;
-    const cidr = parseCidr(cidrText);
-    const taken = new Set([gatewayOf(net.identity!.spec)!, ...net.hosts.map((h) => h.ip)]);
+    if (!net.ip || typeof cidrText !== 'string') continue;
     const asked = typeof nic.ip === 'string' ? nic.ip : typeof placed[i] === 'string' ? (placed[i] as string) : undefined;
-    if (asked !== undefined && (!contains(cidr, ipToInt(asked)) || taken.has(asked))) {
-      throw new ConflictError(`VirtualMachine ${action.name}: address ${asked} on ${String(nic.network)} is ${taken.has(asked) ? 'taken' : 'outside the network'}`);
-    }
-    const ip = asked ?? lowestFree(cidr, taken);
-    if (!ip) throw new PermanentError(`VirtualMachine ${action.name}: network ${String(nic.network)} (${cidrText}) has no free address`);
-    const live = net.active ? ['--live'] : [];
-    await host.virsh.run(['net-update', net.name, 'add-last', 'ip-dhcp-host', '@xml', '--config', ...live], signal, dhcpHostXml({ mac, ip, name: action.name }));
-    net.hosts.push({ mac, ip });
+    await ctx.lock.run(`addresses:${host.host}/${net.name}`, async () => {
+      // Read again inside the lock: another NIC may have taken an address since the snapshot.
+      const hosts = parseNetworkXml((await host.virsh.batch([['net-dumpxml', '--inactive', net.name]], signal))[0]!).hosts;
+      if (hosts.some((h) => h.mac === mac)) return;
+      const cidr = parseCidr(cidrText);
+      const taken = new Set([gatewayOf(net.identity!.spec)!, ...hosts.map((h) => h.ip)]);
+      if (asked !== undefined && (!contains(cidr, ipToInt(asked)) || taken.has(asked))) {
+        throw new ConflictError(`VirtualMachine ${action.name}: address ${asked} on ${String(nic.network)} is ${taken.has(asked) ? 'taken' : 'outside the network'}`);
+      }
+      const ip = asked ?? lowestFree(cidr, taken);
+      if (!ip) throw new PermanentError(`VirtualMachine ${action.name}: network ${String(nic.network)} (${cidrText}) has no free address`);
+      const live = net.active ? ['--live'] : [];
+      await host.virsh.run(['net-update', net.name, 'add-last', 'ip-dhcp-host', '@xml', '--config', ...live], signal, dhcpHostXml({ mac, ip, name: action.name }));
+    });
   }
   return nics;
 }
@@ -131,12 +134,12 @@ async function rootDisk(action: Action, spec: Record<string, unknown>, host: Hos
     : ctx.ledger.all('PrimaryStorage').find((e) => !e.orphaned && host.pools.some((p) => p.name === poolName(e.name)));
   if (!psEntry) throw new PermanentError(`VirtualMachine ${action.name}: no primary storage ${storage ?? ''} known on host ${host.host}`);
   const fresh = async () => (await ctx.snapshot(signal)).find((h) => h.host === host.host)!;
-  let h = (await ensurePool(psEntry, host, signal)) ? await fresh() : host;
+  let h = (await ensurePool(psEntry, host, ctx, signal)) ? await fresh() : host;
   let pool = h.pools.find((p) => p.name === poolName(psEntry.name))!;
   const template = ctx.ledger.get('Template', undefined, String(spec.template));
   if (!template) throw new PermanentError(`VirtualMachine ${action.name}: template ${JSON.stringify(spec.template)} is unknown to the libvirt provider`);
   const imported = !pool.volumes.some((v) => v.name === templateVolumeName(template.name));
-  const base = await ensureTemplateImage(template, h, pool, signal);
+  const base = await ensureTemplateImage(template, h, pool, ctx, signal);
   if (imported) {
     h = await fresh();
     pool = h.pools.find((p) => p.name === poolName(psEntry.name))!;
