@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import git from 'isomorphic-git';
 import type pino from 'pino';
 import { closeDesiredStateCaches, loadDesiredState } from '../../desired-state/load.js';
-import type { ValidationIssue } from '../../desired-state/model.js';
+import type { Resource, ValidationIssue } from '../../desired-state/model.js';
 import { findGitDirs } from '../../desired-state/source/git-dirs.js';
 import type { Provider } from '../../providers/provider.js';
 import { createSimulatorProvider } from '../../providers/simulator/simulator-provider.js';
@@ -422,11 +422,14 @@ export class Controller implements ControllerView {
   }
 
   private readonly facts: ResourceFacts = {
-    observed: (key) => this.observed.get(key),
+    observed: (r) => this.observed.byIdentity.get(r.kind, ownerKeyOf(r), r.name),
     lastError: (key) => this.lastErrors.get(key),
     drifted: (key) => this.tracker?.openRecord(key) !== undefined,
     pending: (key) => this.queue.has(key) || this.owed.has(key),
     since: (key) => this.since.get(key) ?? this.lastSyncAt ?? now(),
+    attention: () => [
+      ...this.lastErrors.keys(), ...(this.tracker?.openKeys() ?? []), ...this.queue.pendingKeys(), ...this.owed, ...this.observed.transitional,
+    ],
   };
 
   // ---- remote ----------------------------------------------------------------------------------
@@ -449,3 +452,13 @@ export class Controller implements ControllerView {
 }
 
 const now = () => new Date().toISOString();
+
+/** Owner keys (`account:acme`), one string per tenant however many resources ask. */
+const ownerKeys = { account: new Map<string, string>(), project: new Map<string, string>() };
+function ownerKeyOf(r: Resource): string | undefined {
+  if (r.tenant === undefined) return undefined;
+  const type = r.tenantType ?? 'account';
+  let key = ownerKeys[type].get(r.tenant);
+  if (key === undefined) ownerKeys[type].set(r.tenant, (key = `${type}:${r.tenant}`));
+  return key;
+}

@@ -88,7 +88,8 @@ export function indexWorlds(model: DesiredModel, observed: readonly ObservedReso
     const key = keyOf(r.kind, ownerOf(r), r.name);
     if (!desired.has(key)) desired.set(key, r);
   }
-  return { desired, ...indexObserved(observed) };
+  const { managed, unmanaged } = indexObserved(observed);
+  return { desired, managed, unmanaged };
 }
 
 function difference(key: string, kind: Kind, owner: string | undefined, name: string, desired: Resource | undefined, observed: ObservedResource | undefined, actions: Action[]): Difference {

@@ -69,6 +69,11 @@ export class DriftTracker {
     return this.store.all().sort((a, b) => (a.firstSeenAt < b.firstSeenAt ? -1 : a.firstSeenAt > b.firstSeenAt ? 1 : 0));
   }
 
+  /** Keys of the open records. */
+  openKeys(): string[] {
+    return this.store.open().map(([key]) => key);
+  }
+
   openCount(): number {
     return this.store.open().length;
   }

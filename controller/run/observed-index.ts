@@ -1,6 +1,7 @@
 import type { ObservedResource } from '../../providers/provider.js';
 import { IdentityMap } from '../../reconcilers/identity-map.js';
 import { keyOf } from '../../reconcilers/identity.js';
+import { TRANSITIONAL } from './resource-view.js';
 
 /**
  * Managed objects by identity, as nested maps (building a `Kind/owner/name` string per object cost
@@ -8,9 +9,11 @@ import { keyOf } from '../../reconcilers/identity.js';
  * with one identity the one with the smaller provider id is kept, as the planner keeps it (the
  * duplicate is the planner's to report): whichever order the provider listed them in.
  */
-export function indexObserved(observed: readonly ObservedResource[]): { managed: IdentityMap<ObservedResource>; unmanaged: ObservedResource[] } {
+export function indexObserved(observed: readonly ObservedResource[]): { managed: IdentityMap<ObservedResource>; unmanaged: ObservedResource[]; transitional: Set<string> } {
   const managed = new IdentityMap<ObservedResource>();
   const unmanaged: ObservedResource[] = [];
+  /** Keys of managed objects caught in a transition (a VM Starting): not ready, whatever git says. */
+  const transitional = new Set<string>();
   let duplicates = false;
   for (const o of observed) {
     if (!o.managed) {
@@ -21,6 +24,8 @@ export function indexObserved(observed: readonly ObservedResource[]): { managed:
     const size = managed.size;
     managed.set(o.kind, o.owner, o.name, o);
     if (managed.size === size) duplicates = true;
+    const state = o.status.state;
+    if (typeof state === 'string' && TRANSITIONAL.has(state)) transitional.add(keyOf(o.kind, o.owner, o.name));
   }
   if (duplicates) {
     for (const o of observed) {
@@ -30,5 +35,5 @@ export function indexObserved(observed: readonly ObservedResource[]): { managed:
     }
   }
   unmanaged.sort((a, b) => (keyOf(a.kind, a.owner, a.name) < keyOf(b.kind, b.owner, b.name) ? -1 : 1));
-  return { managed, unmanaged };
+  return { managed, unmanaged, transitional };
 }

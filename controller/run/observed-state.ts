@@ -1,6 +1,7 @@
 import type { ObservedResource } from '../../providers/provider.js';
 import type { Action, ActionResult } from '../../reconcilers/action.js';
 import { IdentityMap } from '../../reconcilers/identity-map.js';
+import { keyOf } from '../../reconcilers/identity.js';
 import { indexObserved } from './observed-index.js';
 
 /**
@@ -13,12 +14,15 @@ import { indexObserved } from './observed-index.js';
 export class ObservedState {
   private managed = new IdentityMap<ObservedResource>();
   private foreign: ObservedResource[] = [];
+  /** Keys of objects observed in a transition (Starting, Stopping): not ready yet. */
+  transitional = new Set<string>();
   /** Bumped on every change: a plan made against an older version is stale. */
   version = 0;
   observedAt: number | null = null;
 
   replace(all: readonly ObservedResource[], at: number): void {
-    const { managed, unmanaged: foreign } = indexObserved(all);
+    const { managed, unmanaged: foreign, transitional } = indexObserved(all);
+    this.transitional = transitional;
     this.all = all;
     this.managed = managed;
     this.foreign = foreign;
@@ -87,6 +91,8 @@ export class ObservedState {
         };
       }
     }
+    // What an action leaves is settled (a start answered is Running): no longer in transition.
+    this.transitional.delete(keyOf(action.kind, action.owner, action.name));
     if (after) this.managed.set(action.kind, action.owner, action.name, after);
     else this.managed.delete(action.kind, action.owner, action.name);
     return after;
