@@ -19,20 +19,39 @@ export class CachedDb<V> implements KeyValueSource<V> {
   private readonly known = new Map<string, V | typeof ABSENT>();
   /** Results of `range` for prefixes that end at a separator, until a key under them is written. */
   private readonly ranges = new Map<string, [string, V][]>();
+  /** Every key of the database is in `known`: a key not there is absent, no lmdb read needed. */
+  private complete = false;
+  private misses = 0;
 
-  constructor(private readonly db: Database<V, string>, private readonly memoRanges = false) {}
+  /**
+   * `memoRanges`: keep range results (the index: storage by scope, transitions). `loadWhole`: read
+   * the whole database once lookups of absent keys pile up (the index and the claims; not the
+   * objects, which are read whole by kind).
+   */
+  constructor(private readonly db: Database<V, string>, private readonly options: { memoRanges?: boolean; loadWhole?: boolean } = {}) {}
 
   get(key: string): V | undefined {
     let v = this.known.get(key);
     if (v === undefined) {
+      if (this.complete) return undefined;
+      // A large apply asks about thousands of keys that do not exist yet (a new VM's identity, a
+      // free address): past a few thousand misses, one read of the whole database answers them all.
+      if (this.options.loadWhole && ++this.misses === LOAD_WHOLE_AFTER_MISSES && this.loadWhole()) return this.get(key);
       v = this.db.get(key) ?? ABSENT;
       this.known.set(key, v);
     }
     return v === ABSENT ? undefined : v;
   }
 
+  private loadWhole(): boolean {
+    for (const { key, value } of this.db.getRange({})) {
+      if (typeof key === 'string' && !this.known.has(key)) this.known.set(key, value);
+    }
+    return (this.complete = true);
+  }
+
   range(prefix: string): [string, V][] {
-    const memo = this.memoRanges && prefix.endsWith(SEP);
+    const memo = this.options.memoRanges === true && prefix.endsWith(SEP);
     if (memo) {
       const hit = this.ranges.get(prefix);
       if (hit) return hit;
@@ -54,8 +73,12 @@ export class CachedDb<V> implements KeyValueSource<V> {
   clear(): void {
     this.known.clear();
     this.ranges.clear();
+    this.complete = false;
+    this.misses = 0;
   }
 }
+
+const LOAD_WHOLE_AFTER_MISSES = 4096;
 
 /**
  * The objects database, with whole kinds kept once read: observing the world twice in one process

@@ -92,8 +92,8 @@ export class SimulatorWorld implements WorldReader {
     };
     this.cache = {
       objects: new CachedObjects(this.dbs.objects),
-      index: new CachedDb(this.dbs.index, true),
-      claims: new CachedDb(this.dbs.claims),
+      index: new CachedDb(this.dbs.index, { memoRanges: true, loadWhole: true }),
+      claims: new CachedDb(this.dbs.claims, { loadWhole: true }),
       meta: new CachedDb(this.dbs.meta),
     };
   }
