@@ -366,6 +366,9 @@ export class Controller implements ControllerView {
     const keys = this.queue.takeAll();
     if (keys.length === 0) return;
     const t0 = performance.now();
+    // A retry is planned against a fresh observation: whatever made it fail (a host down, an object
+    // changed by hand) was outside cairn, so the cached one cannot say whether it is over.
+    if (keys.some((k) => this.queue.failuresOf(k) > 0)) await this.observe();
     this.options.metrics?.setQueueDepth(this.queue.depth);
     const outcome = await reconcileBatch({
       keys, desired, observed: this.observed, provider: this.provider, journal: this.journal,
