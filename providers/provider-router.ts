@@ -9,7 +9,8 @@
  * 2. the provider that reported the identity at the last observe;
  * 3. its spec: a Host by its cluster's hypervisor; a PrimaryStorage by its cluster (zone-wide: its
  *    zone); a Template by `hypervisor`; a VirtualMachine by its placement host, else its zone; a
- *    Network or Volume by its zone. A zone is KVM when its clusters are all KVM.
+ *    Network or Volume by its zone; a SecurityGroup (no zone) to libvirt when every cluster is KVM.
+ *    A zone is KVM when its clusters are all KVM.
  * Clusters and pods are learnt from the simulator's observation and from the creates passing through.
  */
 import type { Kind } from '../desired-state/model.js';
@@ -85,6 +86,9 @@ export class ProviderRouter implements Provider {
         return (spec.scope === 'Zone' ? this.kvmZone(str(spec.zone)) : kvmCluster(str(spec.cluster))) ? 'libvirt' : 'simulator';
       case 'Template':
         return spec.hypervisor === 'KVM' ? 'libvirt' : 'simulator';
+      case 'SecurityGroup':
+        // A group names no zone: it goes to libvirt when every cluster is KVM.
+        return this.clusters.size > 0 && [...this.clusters.values()].every((c) => c.hypervisor === 'KVM') ? 'libvirt' : 'simulator';
       case 'VirtualMachine': {
         const host = str(action.placement?.host);
         if (host) return this.libvirt.hostNames().includes(host) ? 'libvirt' : 'simulator';

@@ -21,6 +21,7 @@ import { VirshError } from './errors/virsh-error.js';
 import { hostHandler } from './kinds/host.js';
 import { networkHandler } from './kinds/network.js';
 import { primaryStorageHandler } from './kinds/primary-storage.js';
+import { securityGroupHandler } from './kinds/security-group.js';
 import { templateHandler } from './kinds/template.js';
 import { virtualMachineHandler } from './kinds/virtual-machine.js';
 import { volumeHandler } from './kinds/volume.js';
@@ -50,9 +51,10 @@ const HANDLERS: Partial<Record<Kind, KindHandler>> = {
   Network: networkHandler,
   VirtualMachine: virtualMachineHandler,
   Volume: volumeHandler,
+  SecurityGroup: securityGroupHandler,
 };
 /** In the order observe reports them: parents first, as a person reads. */
-export const LIBVIRT_KINDS: readonly Kind[] = ['Host', 'PrimaryStorage', 'Template', 'Network', 'VirtualMachine', 'Volume'];
+export const LIBVIRT_KINDS: readonly Kind[] = ['Host', 'PrimaryStorage', 'Template', 'Network', 'SecurityGroup', 'VirtualMachine', 'Volume'];
 
 export class LibvirtProvider implements Provider {
   readonly name = 'libvirt';

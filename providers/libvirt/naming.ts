@@ -41,3 +41,6 @@ export function nicMac(owner: string | undefined, vm: string, index: number): st
   const d = digest(`${owner ?? ''}/${vm}/${index}`);
   return ['52', '54', '00', ...[d[0]!, d[1]!, d[2]!].map((b) => b.toString(16).padStart(2, '0'))].join(':');
 }
+
+/** nwfilters have no metadata either: `cairn-sg.` marks them, the ledger holds the identity. */
+export const securityGroupFilterName = (owner: string | undefined, name: string) => `cairn-sg.${tenantSegment(owner)}.${name}`;

@@ -5,6 +5,7 @@
  */
 import { parseDomainXml, type DomainInfo } from './xml/domain-xml.js';
 import { parseNetworkXml, type NetworkInfo } from './xml/network-xml.js';
+import { parseNwfilterXml, type NwfilterInfo } from './xml/nwfilter-xml.js';
 import { parsePoolXml, parseVolumeXml, type PoolInfo, type VolumeInfo } from './xml/storage-xml.js';
 import { VirshError } from './errors/virsh-error.js';
 import type { Virsh } from './virsh.js';
@@ -34,6 +35,8 @@ export interface HostSnapshot {
   domains: DomainSeen[];
   networks: NetworkSeen[];
   pools: PoolSeen[];
+  /** cairn's nwfilters (`cairn-sg.*`); libvirt's own filters (clean-traffic...) are not read. */
+  filters: NwfilterInfo[];
 }
 
 /**
@@ -42,12 +45,13 @@ export interface HostSnapshot {
  * (its section empty) is left out, as if the lists had been read a moment later.
  */
 export async function readHost(host: string, virsh: Virsh, signal: AbortSignal): Promise<HostSnapshot> {
-  const [nodeText, domainList, networkList, poolList] = await virsh.batch([['nodeinfo'], ['list', '--all'], ['net-list', '--all'], ['pool-list', '--all']], signal);
+  const [nodeText, domainList, networkList, poolList, filterList] = await virsh.batch([['nodeinfo'], ['list', '--all'], ['net-list', '--all'], ['pool-list', '--all'], ['nwfilter-list']], signal);
   if (!/CPU\(s\)/.test(nodeText ?? '')) throw new VirshError(['nodeinfo'], null, `no node info from ${virsh.uri}: ${nodeText ?? ''}`);
   const domainRows = rows(domainList!).map((r) => ({ name: r[1]!, state: r.slice(2).join(' ') }));
   const networkRows = rows(networkList!).map((r) => ({ name: r[0]!, active: r[1] === 'active' }));
   const poolRows = rows(poolList!).map((r) => ({ name: r[0]!, active: r[1] === 'active' }));
   const activePools = poolRows.filter((p) => p.active);
+  const filterNames = rows(filterList!).map((r) => r[1]!).filter((n) => n?.startsWith('cairn-sg.'));
   // --inactive for networks: the persistent definition holds the identity cairn last wrote
   // (net-update keeps the DHCP hosts of both in step).
   const second = await virsh.batch(
@@ -56,6 +60,7 @@ export async function readHost(host: string, virsh: Virsh, signal: AbortSignal):
       ...networkRows.map((n) => ['net-dumpxml', '--inactive', n.name]),
       ...poolRows.map((p) => ['pool-dumpxml', p.name]),
       ...activePools.map((p) => ['vol-list', '--pool', p.name]),
+      ...filterNames.map((f) => ['nwfilter-dumpxml', f]),
     ],
     signal,
   );
@@ -64,6 +69,7 @@ export async function readHost(host: string, virsh: Virsh, signal: AbortSignal):
   const networkXml = networkRows.map(() => second[i++]!);
   const poolXml = poolRows.map(() => second[i++]!);
   const volumeNames = new Map(activePools.map((p) => [p.name, rows(second[i++]!).map((r) => r[0]!)]));
+  const filters = filterNames.map(() => second[i++]!).filter((x) => x.trim()).map(parseNwfilterXml);
   const volumeCommands = [...volumeNames].flatMap(([pool, names]) => names.map((v) => ['vol-dumpxml', '--pool', pool, v]));
   const third = await virsh.batch(volumeCommands, signal);
   const volumesOf = new Map<string, VolumeInfo[]>();
@@ -79,7 +85,7 @@ export async function readHost(host: string, virsh: Virsh, signal: AbortSignal):
   networkRows.forEach((n, j) => networkXml[j]!.trim() && networks.push({ ...parseNetworkXml(networkXml[j]!), active: n.active }));
   const pools: PoolSeen[] = [];
   poolRows.forEach((p, j) => poolXml[j]!.trim() && pools.push({ ...parsePoolXml(poolXml[j]!), active: p.active, volumes: volumesOf.get(p.name) ?? [] }));
-  return { host, virsh, node: parseNodeInfo(nodeText!), domains, networks, pools };
+  return { host, virsh, node: parseNodeInfo(nodeText!), domains, networks, pools, filters };
 }
 
 export function parseNodeInfo(text: string): NodeInfo {

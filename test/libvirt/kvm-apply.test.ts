@@ -1,7 +1,7 @@
 /**
  * End to end on a private libvirtd, as a user drives cairn: the example data center as a one-host
  * KVM variant is applied (running domains, a data volume attached to db-1, a live network with a
- * bridge and fixed addresses); a plan after apply is empty; a domain destroyed by hand is started
+ * bridge and fixed addresses, web-1 behind its security group as an nwfilter); a plan after apply is empty; a domain destroyed by hand is started
  * again; a hand-defined domain is reported unmanaged and left alone; a VM removed from git is
  * destroyed with its ROOT disk while its retained DATA volume stays.
  */
@@ -73,6 +73,11 @@ describe('a KVM data center applied with cairn', () => {
     expect(net).toMatch(/name='web-2' ip='10\.1\.1\.2'/);
     const bridge = /<bridge name='(cbr[0-9a-f]{8})'/.exec(net)![1]!;
     expect(daemon.inNetns(['ip', '-o', 'addr', 'show', bridge]).stdout).toContain('10.1.1.1/24');
+
+    // web-1 carries its security group as an nwfilter on its interface, instantiated as iptables rules.
+    expect(daemon.virsh(['dumpxml', 'acme.web-1'])).toContain("<filterref filter='cairn-sg.acme.web-sg'/>");
+    expect(daemon.virsh(['nwfilter-dumpxml', 'cairn-sg.acme.web-sg'])).toMatch(/<tcp srcipaddr='10\.0\.0\.0' srcipmask='8' dstportstart='22' dstportend='22' comment='cairn in 1'\/>/);
+    expect(daemon.inNetns(['iptables-save']).stdout).toMatch(/-s 10\.0\.0\.0\/8 -p tcp -m tcp --dport 22 .*cairn in 1/);
 
     const again = await plan();
     expect(again.plan.actions).toEqual([]);

@@ -88,6 +88,16 @@ spec:
 kind: Network
 metadata: { name: web-net, account: acme }
 spec: { zone: zone1, type: Isolated, cidr: 10.1.1.0/24, gateway: 10.1.1.1 }
+---
+apiVersion: cairn.dev/v1
+kind: SecurityGroup
+metadata: { name: web-sg, account: acme }
+spec:
+  ingress:
+    - { protocol: tcp, ports: "80", cidrs: [0.0.0.0/0] }
+    - { protocol: tcp, ports: "22", cidrs: [10.0.0.0/8] }
+  egress:
+    - { protocol: all, cidrs: [0.0.0.0/0] }
 `,
   );
   write('tenants/acme/vms.yaml', vmsYaml(true));
@@ -95,7 +105,7 @@ spec: { zone: zone1, type: Isolated, cidr: 10.1.1.0/24, gateway: 10.1.1.1 }
 
 /** The VMs and the data volume; without db-1 (and its volume) when `withDb` is false. */
 export function vmsYaml(withDb: boolean): string {
-  const vm = (name: string, offering: string, ip?: string) => `apiVersion: cairn.dev/v1
+  const vm = (name: string, offering: string, ip?: string, sg?: string) => `apiVersion: cairn.dev/v1
 kind: VirtualMachine
 metadata: { name: ${name}, account: acme }
 spec:
@@ -103,9 +113,9 @@ spec:
   serviceOffering: ${offering}
   template: debian-12
   networks: [ { network: web-net${ip ? `, ip: ${ip}` : ''} } ]
-  state: Running
+${sg ? `  securityGroups: [${sg}]\n` : ''}  state: Running
 `;
-  const docs = [vm('web-1', 'small', '10.1.1.10'), vm('web-2', 'small')];
+  const docs = [vm('web-1', 'small', '10.1.1.10', 'web-sg'), vm('web-2', 'small')];
   if (withDb)
     docs.push(
       vm('db-1', 'large-ssd', '10.1.1.20'),

@@ -103,6 +103,9 @@ describe('provider router', () => {
     await r.apply(act('create', 'Cluster', 'c', { spec: { pod: 'p', hypervisor: 'KVM' } }), signal());
     await r.apply(act('create', 'Network', 'n', { owner: 'account:a', spec: { zone: 'z9' } }), signal());
     expect(libvirtApplied.map((a) => a.name)).toEqual(['n']);
+    // Every cluster is KVM: security groups go to libvirt too.
+    await r.apply(act('create', 'SecurityGroup', 'sg', { owner: 'account:a', spec: {} }), signal());
+    expect(libvirtApplied.map((a) => a.name)).toEqual(['n', 'sg']);
   });
 
   it('an action without spec or id goes where observe last saw its identity', async () => {

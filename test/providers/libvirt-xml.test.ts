@@ -16,6 +16,7 @@ import { bridgeName, domainName, nicMac, tenantSegment } from '../../providers/l
 import { parseNodeInfo } from '../../providers/libvirt/world-snapshot.js';
 import { diskDeviceXml, domainXml, freeDiskTarget, parseDomainXml } from '../../providers/libvirt/xml/domain-xml.js';
 import { networkXml, parseNetworkXml } from '../../providers/libvirt/xml/network-xml.js';
+import { nwfilterXml, parseNwfilterXml } from '../../providers/libvirt/xml/nwfilter-xml.js';
 import { parsePoolXml, parseVolumeXml, volumeXml } from '../../providers/libvirt/xml/storage-xml.js';
 import { parseXml, XmlSyntaxError } from '../../providers/libvirt/xml/xml-element.js';
 
@@ -116,6 +117,41 @@ describe('networks', () => {
   it('L2: a bare bridge, no forward, no address', () => {
     const n = parseNetworkXml(networkXml({ name: 'n', identity: { ...id, kind: 'Network' }, bridge: 'cbr0', nat: false }));
     expect(n).toMatchObject({ forward: undefined, ip: undefined, hosts: [] });
+  });
+});
+
+describe('security groups as nwfilters', () => {
+  it('the spec round-trips through the filter\'s rules, CIDRs grouped back by rule', () => {
+    const rules = {
+      ingress: [
+        { protocol: 'tcp', ports: '80', cidrs: ['0.0.0.0/0'] },
+        { protocol: 'tcp', ports: '8000-8080', cidrs: ['10.0.0.0/8', '192.168.0.0/16'] },
+        { protocol: 'icmp', cidrs: ['10.0.0.0/8'] },
+      ],
+      egress: [{ protocol: 'all', cidrs: ['0.0.0.0/0'] }],
+    };
+    const xml = nwfilterXml('cairn-sg.acme.web', 'u-1', rules);
+    expect(parseNwfilterXml(xml)).toEqual({ name: 'cairn-sg.acme.web', uuid: 'u-1', rules });
+    // Ingress denied by default; egress denied only when the group lists egress rules.
+    expect(xml).toContain(`<rule action='drop' direction='in' priority='1000'>`);
+    expect(xml).toContain(`<rule action='drop' direction='out' priority='1000'>`);
+    expect(nwfilterXml('f', undefined, { ingress: [], egress: [] })).toContain(`<rule action='accept' direction='out' priority='900'>`);
+  });
+
+  it('libvirt\'s printout reads back the same; rules without cairn\'s comment are ignored', () => {
+    const printed = `<filter name='cairn-sg.acme.web' chain='root'>
+  <uuid>d990cca2</uuid>
+  <rule action='accept' direction='in' priority='500'>
+    <tcp srcipaddr='10.0.0.0' srcipmask='8' dstportstart='22' dstportend='22' comment='cairn in 0'/>
+  </rule>
+  <rule action='accept' direction='in' priority='500'>
+    <udp srcipaddr='1.2.3.4' srcipmask='32' comment='someone else'/>
+  </rule>
+  <rule action='drop' direction='in' priority='1000'>
+    <all comment='cairn default'/>
+  </rule>
+</filter>`;
+    expect(parseNwfilterXml(printed).rules).toEqual({ ingress: [{ protocol: 'tcp', ports: '22', cidrs: ['10.0.0.0/8'] }], egress: [] });
   });
 });
 

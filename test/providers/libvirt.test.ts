@@ -57,6 +57,13 @@ providerContract('libvirt', () => new FaultInjectingProvider(newProvider(fixture
         return { scope: 'Cluster', cluster: 'c1', url: `dir://${path.join(fixture.dir, 'ps-contract')}`, tags: ['ssd'] };
       },
     },
+    {
+      kind: 'SecurityGroup',
+      name: 'sg-contract',
+      owner: ACME,
+      spec: { ingress: [{ protocol: 'tcp', ports: '22', cidrs: ['10.0.0.0/8'] }] },
+      updatedSpec: { ingress: [{ protocol: 'tcp', ports: '443', cidrs: ['0.0.0.0/0'] }], egress: [{ protocol: 'all', cidrs: ['0.0.0.0/0'] }] },
+    },
     { kind: 'VirtualMachine', name: 'vm-contract', owner: ACME, spec: vmSpec(), updatedSpec: vmSpec({ displayName: 'Contract VM' }), placement: { host: 'h1', storage: 'ps1' } },
   ],
   powerSubject: { kind: 'VirtualMachine', name: 'vm-power', owner: ACME, spec: vmSpec(), updatedSpec: vmSpec(), placement: { host: 'h1', storage: 'ps1' } },
@@ -69,7 +76,8 @@ providerContract('libvirt', () => new FaultInjectingProvider(newProvider(fixture
       action('create', 'Template', 'tpl-bad-sum', undefined, { spec: { url: fixture.template.url, checksum: `sha256:${'0'.repeat(64)}`, format: 'QCOW2', hypervisor: 'KVM' } }),
       action('create', 'PrimaryStorage', 'ps-nfs', undefined, { spec: { scope: 'Cluster', cluster: 'c1', url: 'nfs://10.0.0.1/export' } }),
       action('start', 'Network', 'net1', ACME),
-      action('create', 'SecurityGroup', 'sg', ACME, { spec: {} }),
+      action('create', 'Snapshot', 'snap', ACME, { spec: {} }),
+      action('create', 'VirtualMachine', 'vm-two-groups', ACME, { spec: vmSpec({ securityGroups: ['a', 'b'] }), placement: { host: 'h1', storage: 'ps1' } }),
     ];
   },
   dispose: async () => daemon.wipe(),

@@ -13,7 +13,7 @@ import { GiB, specOf, toGiB, type KindHandler, type LibvirtContext } from '../co
 import { powerState } from '../domain-state.js';
 import { identityElement, CAIRN_XMLNS, type CairnIdentity } from '../identity-metadata.js';
 import { contains, ipToInt, lowestFree, parseCidr } from '../ipv4-cidr.js';
-import { domainName, isRootVolume, nicMac, poolName, rootVolumeName, storageOfPool, templateVolumeName } from '../naming.js';
+import { domainName, isRootVolume, nicMac, poolName, rootVolumeName, securityGroupFilterName, storageOfPool, templateVolumeName } from '../naming.js';
 import type { DomainSeen, HostSnapshot, NetworkSeen } from '../world-snapshot.js';
 import { domainXml, type DomainDisk, type DomainNic } from '../xml/domain-xml.js';
 import { dhcpHostXml, parseNetworkXml } from '../xml/network-xml.js';
@@ -51,7 +51,7 @@ function status(host: HostSnapshot, d: DomainSeen): Record<string, unknown> {
   const nics = d.nics.map((n) => {
     const net = host.networks.find((x) => x.name === n.network);
     const ip = net?.hosts.find((h) => h.mac === n.mac)?.ip;
-    return { network: net?.identity?.name ?? n.network, mac: n.mac, ...(ip ? { ip } : {}) };
+    return { network: net?.identity?.name ?? n.network, mac: n.mac, ...(ip ? { ip } : {}), ...(n.filter ? { filter: n.filter } : {}) };
   });
   return {
     state: powerState(d.state),
@@ -91,11 +91,12 @@ async function wireNics(action: Action, spec: Record<string, unknown>, host: Hos
   const wanted = Array.isArray(spec.networks) ? (spec.networks as Record<string, unknown>[]) : [];
   const placed = Array.isArray(action.placement?.ips) ? (action.placement!.ips as unknown[]) : [];
   const nics: DomainNic[] = [];
+  const filter = securityGroupFilter(action, spec, host, ctx);
   for (const [i, nic] of wanted.entries()) {
     const net = networkFor(host, action.owner, String(nic.network));
     if (!net) throw new PermanentError(`VirtualMachine ${action.name}: network ${JSON.stringify(nic.network)} is not defined on host ${host.host}`);
     const mac = nicMac(action.owner, action.name, i);
-    nics.push({ network: net.name, mac });
+    nics.push({ network: net.name, mac, ...(filter ? { filter } : {}) });
     const cidrText = net.identity!.spec.cidr;
     if (!net.ip || typeof cidrText !== 'string') continue;
     const asked = typeof nic.ip === 'string' ? nic.ip : typeof placed[i] === 'string' ? (placed[i] as string) : undefined;
@@ -115,6 +116,20 @@ async function wireNics(action: Action, spec: Record<string, unknown>, host: Hos
     });
   }
   return nics;
+}
+
+/**
+ * The nwfilter every NIC of the VM references: its security group's. An interface takes one
+ * filterref; several groups per VM would need a filter per VM that includes them (not yet).
+ */
+function securityGroupFilter(action: Action, spec: Record<string, unknown>, host: HostSnapshot, ctx: LibvirtContext): string | undefined {
+  const groups = Array.isArray(spec.securityGroups) ? spec.securityGroups.map(String) : [];
+  if (groups.length === 0) return undefined;
+  if (groups.length > 1) throw new PermanentError(`VirtualMachine ${action.name}: the libvirt provider applies one security group per VM so far (got ${groups.join(', ')})`);
+  const entry = ctx.ledger.get('SecurityGroup', action.owner, groups[0]!);
+  const name = securityGroupFilterName(action.owner, groups[0]!);
+  if (!entry || !host.filters.some((f) => f.name === name)) throw new ConflictError(`VirtualMachine ${action.name}: security group ${groups[0]} is not on host ${host.host} yet`);
+  return name;
 }
 
 async function releaseNics(host: HostSnapshot, d: DomainSeen, signal: AbortSignal): Promise<void> {
@@ -236,10 +251,9 @@ export const virtualMachineHandler: KindHandler = {
     const found = await findManaged(action, ctx, signal);
     const size = await offeringSize(action, spec, ctx, signal);
     const nics = await wireNics(action, spec, found.host, ctx, signal);
-    const keepFilters = nics.map((n) => ({ ...n, ...(found.domain.nics.find((o) => o.mac === n.mac)?.filter ? { filter: found.domain.nics.find((o) => o.mac === n.mac)!.filter! } : {}) }));
     // The persistent definition changes now; a running domain takes a new size or NIC at its next start.
     const id = identity(action, spec, true, ctx);
-    await found.host.virsh.run(['define', '@xml'], signal, domainXml({ name: found.domain.name, uuid: found.domain.uuid, type: found.domain.type === 'qemu' ? 'qemu' : 'kvm', ...size, identity: id, disks: found.domain.disks, nics: keepFilters }));
+    await found.host.virsh.run(['define', '@xml'], signal, domainXml({ name: found.domain.name, uuid: found.domain.uuid, type: found.domain.type === 'qemu' ? 'qemu' : 'kvm', ...size, identity: id, disks: found.domain.disks, nics }));
     // Observe reads the live definition of a running domain: it gets the new identity too.
     await writeIdentity(found, id, [], signal);
     return result(found, action, ctx, signal);
