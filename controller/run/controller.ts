@@ -89,6 +89,8 @@ export class Controller implements ControllerView {
   private stopping = false;
   private serial: Promise<unknown> = Promise.resolve();
   private batchScheduled = false;
+  private resyncQueued = false;
+  private lookQueued = false;
   private readonly abort = new AbortController();
 
   constructor(private readonly options: ControllerOptions) {
@@ -179,8 +181,13 @@ export class Controller implements ControllerView {
   }
 
   requestResync(reason: string): void {
-    if (this.stopping) return;
-    void this.step(() => this.resync(reason));
+    // One waiting resync answers every request made before it starts (timer, API, a burst of POSTs).
+    if (this.stopping || this.resyncQueued) return;
+    this.resyncQueued = true;
+    void this.step(() => {
+      this.resyncQueued = false;
+      return this.resync(reason);
+    });
   }
 
   notifyPush(): void {
@@ -191,8 +198,13 @@ export class Controller implements ControllerView {
   // ---- steps -----------------------------------------------------------------------------------
 
   private lookAtBranch(why: string): void {
-    if (this.stopping) return;
-    void this.step(() => this.checkBranch(why));
+    // Likewise one waiting look at the branch is enough: it reads the ref when it runs.
+    if (this.stopping || this.lookQueued) return;
+    this.lookQueued = true;
+    void this.step(() => {
+      this.lookQueued = false;
+      return this.checkBranch(why);
+    });
   }
 
   /** Runs `fn` after every step before it; a step that throws is logged, the loop goes on. */
