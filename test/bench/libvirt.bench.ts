@@ -13,7 +13,7 @@ import { dhcpHostXml } from '../../providers/libvirt/xml/network-xml.js';
 import { volumeXml } from '../../providers/libvirt/xml/storage-xml.js';
 import type { Action } from '../../reconcilers/action.js';
 import { startPrivateLibvirtd } from '../support/libvirt/private-libvirtd.js';
-import { ACME, action, newFixture, seed, vmSpec } from '../providers/libvirt-fixture.js';
+import { ACME, action, newFixture, seed, vmSpec } from '../support/libvirt/provider-fixture.js';
 
 export const description = 'libvirt provider on a private libvirtd: create+start 20 domains vs a plain virsh loop, per-call overhead';
 export const usage = 'npm run bench -- libvirt [--count N]';

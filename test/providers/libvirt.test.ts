@@ -8,7 +8,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { startPrivateLibvirtd, type PrivateLibvirtd } from '../support/libvirt/private-libvirtd.js';
 import { FaultInjectingProvider } from '../support/libvirt/fault-injecting-provider.js';
 import { providerContract } from './contract.js';
-import { ACME, action, newFixture, newProvider, seed, vmSpec, type Fixture } from './libvirt-fixture.js';
+import { ACME, action, newFixture, newProvider, seed, vmSpec, type Fixture } from '../support/libvirt/provider-fixture.js';
 import type { LibvirtProvider } from '../../providers/libvirt/libvirt-provider.js';
 
 let daemon: PrivateLibvirtd;

@@ -6,12 +6,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fixedCatalog } from '../../providers/libvirt/catalog.js';
-import { LibvirtProvider } from '../../providers/libvirt/libvirt-provider.js';
-import type { Provider } from '../../providers/provider.js';
-import type { Action, ActionOp, ActionResult } from '../../reconcilers/action.js';
-import type { PrivateLibvirtd } from '../support/libvirt/private-libvirtd.js';
-import { makeTinyTemplate, type TinyTemplate } from '../support/libvirt/tiny-template.js';
+import { fixedCatalog } from '../../../providers/libvirt/catalog.js';
+import { LibvirtProvider } from '../../../providers/libvirt/libvirt-provider.js';
+import type { Provider } from '../../../providers/provider.js';
+import type { Action, ActionOp, ActionResult } from '../../../reconcilers/action.js';
+import type { PrivateLibvirtd } from './private-libvirtd.js';
+import { makeTinyTemplate, type TinyTemplate } from './tiny-template.js';
 
 export const ACME = 'account:acme';
 
