@@ -46,6 +46,11 @@ export class DriftTracker {
     return { changed, toCorrect };
   }
 
+  /** A resync found the world unchanged: every open record is still there, seen now. */
+  seenAgain(now: string): void {
+    for (const [key, r] of this.store.open()) this.store.put(key, { ...r, lastSeenAt: now });
+  }
+
   /** The correction of `key` succeeded: its open record (if any) is closed. */
   corrected(key: string, now: string): DriftRecord | undefined {
     const r = this.store.get(key);

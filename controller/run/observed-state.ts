@@ -16,9 +16,9 @@ export class ObservedState {
   private foreign: ObservedResource[] = [];
   /** Keys of objects observed in a transition (Starting, Stopping): not ready yet. */
   transitional = new Set<string>();
-  /** Bumped on every change: a plan made against an older version is stale. */
-  version = 0;
   observedAt: number | null = null;
+  /** True once an action's result was patched in: no longer exactly what the provider returned. */
+  patched = false;
 
   replace(all: readonly ObservedResource[], at: number): void {
     const { managed, unmanaged: foreign, transitional } = indexObserved(all);
@@ -27,7 +27,7 @@ export class ObservedState {
     this.managed = managed;
     this.foreign = foreign;
     this.observedAt = at;
-    this.version++;
+    this.patched = false;
   }
 
   /** Every observed object (managed and foreign), as the planner takes them. */
@@ -65,7 +65,7 @@ export class ObservedState {
     const list = removed.size > 0 ? this.all.filter((o) => !removed.has(o)) : [...this.all];
     for (const o of added) if (this.managed.get(o.kind, o.owner, o.name) === o) list.push(o);
     this.all = list;
-    this.version++;
+    this.patched = true;
   }
 
   private patchOne(action: Action, result: ActionResult): ObservedResource | undefined {

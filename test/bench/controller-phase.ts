@@ -70,7 +70,10 @@ export interface ControllerOutput {
   /** The idle RSS after the commits, split into anonymous memory and lmdb's mapped file pages (Linux). */
   idleRssSplit?: { anonMiB: number; fileMiB: number };
   heapUsedMiB: number;
+  /** Forced (as POST /api/v1/reconcile): the whole world observed and compared. */
   resyncs: { durationMs: number; drifted: number; observeMs?: number }[];
+  /** Periodic, world and revision unchanged: answered by the provider's change token. */
+  unchangedResyncs: number[];
   commits: CommitFigure[];
   maxRssMiB: number;
 }
@@ -147,13 +150,24 @@ export async function controllerPhase(args: ControllerPhaseArgs): Promise<Contro
   for (let i = 0; i < args.resyncs; i++) {
     const from = events.length;
     const logFrom = capture.lines.length;
-    controller.requestResync('bench');
+    controller.requestResync('bench'); // not 'periodic': observed in full, as the API asks
     const { e } = await next((x) => x.type === 'sync', from);
     const line = capture.lines.slice(logFrom).find((l) => l.msg === 'resync');
     if (e.type === 'sync') resyncs.push({ durationMs: Math.round(e.durationMs), drifted: e.drifted, ...(typeof line?.observeMs === 'number' ? { observeMs: line.observeMs } : {}) });
     process.stderr.write(`[controller] resync ${i + 1}: ${JSON.stringify(resyncs.at(-1))}\n`);
     await controller.idle();
   }
+
+  // A periodic resync of the same unchanged world: the provider's change token answers it.
+  const unchangedResyncs: number[] = [];
+  for (let i = 0; i < args.resyncs; i++) {
+    const from = events.length;
+    controller.requestResync('periodic');
+    const { e } = await next((x) => x.type === 'sync', from);
+    if (e.type === 'sync') unchangedResyncs.push(e.durationMs);
+    await controller.idle();
+  }
+  process.stderr.write(`[controller] periodic resyncs of an unchanged world: ${unchangedResyncs.map((ms) => ms.toFixed(1)).join(', ')} ms\n`);
 
   const commits: CommitFigure[] = [];
   const file = path.join(args.repo, args.target);
@@ -196,7 +210,7 @@ export async function controllerPhase(args: ControllerPhaseArgs): Promise<Contro
   await controller.stop();
   return {
     phase: 'controller', resources, unmanaged: status.summary.unmanaged, startMs, idleRssMiB, idleRssAfterCommitsMiB, ...(split ? { idleRssSplit: split } : {}), heapUsedMiB,
-    resyncs, commits, maxRssMiB: mib(process.resourceUsage().maxRSS * 1024),
+    resyncs, unchangedResyncs, commits, maxRssMiB: mib(process.resourceUsage().maxRSS * 1024),
   };
 }
 

@@ -137,6 +137,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
         actions: stats(out.commits.map((c) => c.actions)),
       },
       resyncNoDriftMs: resync,
+      resyncUnchangedWorldMs: stats(out.unchangedResyncs),
       resyncObserveMs: stats(out.resyncs.flatMap((r) => (r.observeMs !== undefined ? [r.observeMs] : []))),
       resyncDrifted: out.resyncs.map((r) => r.drifted),
       idleRssMiB: out.idleRssMiB,

@@ -18,13 +18,16 @@ describe('drift under cairn run', () => {
     // web-1 only reports its drift.
     editFile(dir, 'tenants/acme/vms.yaml', 'name: web-1\n  account: acme\n', 'name: web-1\n  account: acme\n  annotations: { cairn.dev/drift-policy: report }\n');
     const head = await commitAll(dir, 'web-1: report drift only');
-    const c = await startController(dir, ['--resync', '500ms']);
+    const c = await startController(dir, ['--resync', '500ms'], { CAIRN_LOG_LEVEL: 'debug' });
     await converged(c, head);
+    // While nothing changes, a periodic resync is answered by the simulator's change token...
+    await waitFor(async () => /the world and the revision are unchanged/.test(c.log()), 20_000, () => c.log().slice(-2000));
 
     expect((await cairn(['sim', 'drift', 'stop-vm', 'web-2', '--account', 'acme'], { cwd: dir })).code).toBe(0);
     expect((await cairn(['sim', 'drift', 'stop-vm', 'web-1', '--account', 'acme'], { cwd: dir })).code).toBe(0);
     expect((await cairn(['sim', 'drift', 'add-foreign-vm', 'intruder'], { cwd: dir })).code).toBe(0);
 
+    // ...and a change behind cairn's back changes the token: the world is observed and the drift found.
     // web-2: recorded, then corrected (correctedAt set, Running again).
     const corrected = await waitFor(async () => (await drift(c)).items.find((i) => i.name === 'web-2' && i.correctedAt !== null), 20_000, () => c.log().slice(-2000));
     expect(corrected).toMatchObject({ kind: 'VirtualMachine', account: 'account:acme', policy: 'correct', fields: [{ path: 'state', desired: 'Running', observed: 'Stopped' }] });
