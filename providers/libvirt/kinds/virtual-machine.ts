@@ -15,7 +15,7 @@ import { identityElement, CAIRN_XMLNS, type CairnIdentity } from '../identity-me
 import { contains, ipToInt, lowestFree, parseCidr } from '../ipv4-cidr.js';
 import { domainName, isRootVolume, nicMac, poolName, rootVolumeName, securityGroupFilterName, storageOfPool, templateVolumeName } from '../naming.js';
 import type { DomainSeen, HostSnapshot, NetworkSeen } from '../world-snapshot.js';
-import { domainXml, type DomainDisk, type DomainNic } from '../xml/domain-xml.js';
+import { domainXml, parseDomainXml, type DomainDisk, type DomainNic } from '../xml/domain-xml.js';
 import { dhcpHostXml, parseNetworkXml } from '../xml/network-xml.js';
 import { volumeXml } from '../xml/storage-xml.js';
 import { ensurePool } from './primary-storage.js';
@@ -113,6 +113,7 @@ async function wireNics(action: Action, spec: Record<string, unknown>, host: Hos
       if (!ip) throw new PermanentError(`VirtualMachine ${action.name}: network ${String(nic.network)} (${cidrText}) has no free address`);
       const live = net.active ? ['--live'] : [];
       await host.virsh.run(['net-update', net.name, 'add-last', 'ip-dhcp-host', '@xml', '--config', ...live], signal, dhcpHostXml({ mac, ip, name: action.name }));
+      net.hosts.push({ mac, ip, name: action.name });
     });
   }
   return nics;
@@ -167,7 +168,11 @@ async function rootDisk(action: Action, spec: Record<string, unknown>, host: Hos
   const wantedBytes = typeof spec.rootDiskGiB === 'number' ? spec.rootDiskGiB * GiB : 0;
   const capacityBytes = Math.max(wantedBytes, baseVol?.capacityBytes ?? 0, 1024 * 1024);
   await h.virsh.run(['vol-create', pool.name, '@xml'], signal, volumeXml({ name, capacityBytes, format: 'qcow2', backing: { path: base, format } }));
-  return { path: `${pool.path.replace(/\/$/, '')}/${name}`, format: 'qcow2', target: 'vda' };
+  const path = `${pool.path.replace(/\/$/, '')}/${name}`;
+  // Known without reading the pool again: the create's result reports it.
+  const made = { name, path, capacityBytes, allocationBytes: 0, format: 'qcow2', backingPath: base };
+  for (const p of new Set([pool, host.pools.find((x) => x.name === pool.name)])) p?.volumes.push(made);
+  return { path, format: 'qcow2', target: 'vda' };
 }
 
 async function waitForState(found: Found, wanted: string, ms: number, signal: AbortSignal): Promise<boolean> {
@@ -243,7 +248,10 @@ export const virtualMachineHandler: KindHandler = {
     const name = domainName(action.owner, action.name);
     await host.virsh.run(['define', '@xml'], signal, domainXml({ name, type: ctx.domainType, ...size, identity: identity(action, spec, true, ctx), disks: [root], nics }));
     if (spec.state !== 'Stopped') await host.virsh.run(['start', name], signal);
-    return result(undefined, action, ctx, signal);
+    // One read of the new domain; the rest of the host is as read above, plus what this create made.
+    const [xml, state] = await host.virsh.batch([['dumpxml', name], ['domstate', name]], signal);
+    const made: DomainSeen = { ...parseDomainXml(xml!), state: state!.trim() };
+    return { externalId: externalId(made), status: status(host, made) };
   },
 
   async update(action, ctx, signal) {
