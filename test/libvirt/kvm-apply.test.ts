@@ -82,6 +82,11 @@ describe('a KVM data center applied with cairn', () => {
     const again = await plan();
     expect(again.plan.actions).toEqual([]);
     expect(again.code).toBe(0);
+    const status = await cairn(['status', '--json'], { cwd: repo });
+    expect(status.code).toBe(0);
+    const items = (JSON.parse(status.stdout) as { items: { kind: string; name: string; status: string; observed: { state?: string; host?: string } | null }[] }).items;
+    expect(items.filter((i) => i.status !== 'ready')).toEqual([]);
+    expect(items.find((i) => i.name === 'db-1')?.observed).toMatchObject({ state: 'Running', host: 'kvm1' });
   });
 
   it('a domain destroyed by hand is in the plan and started again by apply', async () => {
