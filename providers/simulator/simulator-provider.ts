@@ -10,9 +10,9 @@ import { resolveLatency, type LatencyTable } from './latency.js';
 import { runOperation, type OpStep } from './operations.js';
 import { plainCopy } from './plain-copy.js';
 import { seededRandom } from './seeded-random.js';
-import { describeRef, toObserved } from './sim-object.js';
+import { describeRef } from './sim-object.js';
 import { openSimulatorWorld, type SimulatorWorld } from './world-store.js';
-import { handlers } from './kinds/handlers.js';
+import { observeWorld } from './observed-view.js';
 import { beginTransition, completeTransition, settleOverdue } from './transitions.js';
 
 export interface SimulatorProviderOptions {
@@ -99,13 +99,8 @@ export function createSimulatorProvider(options: SimulatorProviderOptions): Simu
     try {
       await waitLatency(latency.observe, signal, 'observe');
       await settleOverdue(world);
-      const out: ObservedResource[] = [];
       world.refresh();
-      for (const kind of scope.kinds ?? KINDS) {
-        const observedStatus = handlers[kind].observedStatus;
-        for (const object of world.objects([kind])) out.push(toObserved(object, observedStatus ? observedStatus(world, object) : object.status));
-      }
-      return out;
+      return observeWorld(world, scope.kinds ?? KINDS);
     } catch (error) {
       throw asProviderError(error, 'observe');
     }

@@ -71,6 +71,9 @@ export class SimulatorWorld implements WorldReader {
   private queue: PendingMutation[] = [];
   private scheduled = false;
   private syncTimer: NodeJS.Timeout | undefined;
+  /** Objects this process wrote since observed-view.ts last asked, and which decoded world they belong to. */
+  private changedObjects = new Set<string>();
+  private cacheEpoch = 0;
   private syncing: Promise<void> | undefined;
 
   constructor(stateDir: string, durability: WorldDurability = 'process') {
@@ -163,6 +166,7 @@ export class SimulatorWorld implements WorldReader {
       return;
     }
     if (generation !== undefined) {
+      for (const id of layers.objects.staged.keys()) this.changedObjects.add(id);
       remember(layers.objects, this.cache.objects);
       remember(layers.index, this.cache.index);
       remember(layers.claims, this.cache.claims);
@@ -182,7 +186,19 @@ export class SimulatorWorld implements WorldReader {
     }
   }
 
+  /**
+   * The objects this process wrote since the last call, and the epoch of the decoded world: a new
+   * epoch (another process wrote, everything decoded was dropped) means "all of them".
+   */
+  takeChangedObjects(): { epoch: number; ids: Set<string> } {
+    const ids = this.changedObjects;
+    this.changedObjects = new Set();
+    return { epoch: this.cacheEpoch, ids };
+  }
+
   private clearCache(): void {
+    this.cacheEpoch++;
+    this.changedObjects.clear();
     this.generation = undefined;
     for (const c of Object.values(this.cache)) c.clear();
   }
