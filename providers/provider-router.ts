@@ -9,7 +9,8 @@
  * 2. the provider that reported the identity at the last observe;
  * 3. its spec: a Host by its cluster's hypervisor; a PrimaryStorage by its cluster (zone-wide: its
  *    zone); a Template by `hypervisor`; a VirtualMachine by its placement host, else its zone; a
- *    Network or Volume by its zone; a SecurityGroup (no zone) to libvirt when every cluster is KVM.
+ *    Network, Volume or PublicIp by its zone; a SecurityGroup (no zone) to libvirt when every
+ *    cluster is KVM; a FirewallRule or PortForward where its public IP is (else as a SecurityGroup).
  *    A zone is KVM when its clusters are all KVM.
  * Clusters and pods are learnt from the simulator's observation and from the creates passing through.
  */
@@ -86,6 +87,13 @@ export class ProviderRouter implements Provider {
         return (spec.scope === 'Zone' ? this.kvmZone(str(spec.zone)) : kvmCluster(str(spec.cluster))) ? 'libvirt' : 'simulator';
       case 'Template':
         return spec.hypervisor === 'KVM' ? 'libvirt' : 'simulator';
+      case 'FirewallRule':
+      case 'PortForward': {
+        // Where their public IP is; one made in this same apply: as security groups.
+        const ip = this.reported.get(identity('PublicIp', action.owner, String(spec.publicIp)));
+        if (ip) return ip;
+        return this.clusters.size > 0 && [...this.clusters.values()].every((c) => c.hypervisor === 'KVM') ? 'libvirt' : 'simulator';
+      }
       case 'SecurityGroup':
         // A group names no zone: it goes to libvirt when every cluster is KVM.
         return this.clusters.size > 0 && [...this.clusters.values()].every((c) => c.hypervisor === 'KVM') ? 'libvirt' : 'simulator';

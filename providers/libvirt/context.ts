@@ -17,6 +17,8 @@ export interface LibvirtContext {
   readonly lock: KeyedLock;
   /** The revision being applied, written into domain and network metadata when known. */
   revision(): string | undefined;
+  /** How to run nft on a host (nft/nft-command.ts). */
+  nftCommand(host: string): string[];
   /** The connection of a Host cairn manages (its url). */
   connection(host: string): Virsh;
   /** Names of the Hosts cairn manages, in name order. */

@@ -18,8 +18,10 @@ export interface LedgerEntry {
   spec: Record<string, unknown>;
   /** Orphaned: the object stays in libvirt, observed as not managed. */
   orphaned?: boolean;
-  /** Where it lives: the pool (PrimaryStorage), the pool/volume (Volume). */
+  /** Where it lives: host|pool|volume (Volume), the allocated address (PublicIp). */
   location?: string;
+  /** nftables rules as each host printed them after cairn wrote them (host → expressions): a rule that no longer reads the same was edited by hand. */
+  applied?: Record<string, string[]>;
 }
 
 interface LedgerFile {

@@ -17,16 +17,19 @@ import type { ObserveScope, ObservedResource, Provider } from '../provider.js';
 import type { Catalog } from './catalog.js';
 import { classifyVirshError } from './classify-virsh-error.js';
 import type { KindHandler, LibvirtContext } from './context.js';
+import { NftError } from './errors/nft-error.js';
 import { VirshError } from './errors/virsh-error.js';
 import { hostHandler } from './kinds/host.js';
 import { networkHandler } from './kinds/network.js';
 import { primaryStorageHandler } from './kinds/primary-storage.js';
 import { securityGroupHandler } from './kinds/security-group.js';
+import { TRAFFIC_KINDS, firewallRuleHandler, portForwardHandler, publicIpHandler, readTable } from './kinds/traffic.js';
 import { templateHandler } from './kinds/template.js';
 import { virtualMachineHandler } from './kinds/virtual-machine.js';
 import { volumeHandler } from './kinds/volume.js';
 import { KeyedLock } from './keyed-lock.js';
 import { Ledger } from './ledger.js';
+import { nftCommandFor } from './nft/nft-command.js';
 import { Virsh } from './virsh.js';
 import { readHost, type HostSnapshot } from './world-snapshot.js';
 import { XmlSyntaxError } from './xml/xml-element.js';
@@ -42,6 +45,8 @@ export interface LibvirtProviderOptions {
   /** One virsh call longer than this is killed and reported as a TransientError. Default 120 s. */
   callTimeoutMs?: number;
   revision?: () => string | undefined;
+  /** How to run nft on a host, from its url; default nft/nft-command.ts (local, ssh, CAIRN_NFT_NETNS). */
+  nftCommand?: (url: string) => string[];
 }
 
 const HANDLERS: Partial<Record<Kind, KindHandler>> = {
@@ -52,9 +57,12 @@ const HANDLERS: Partial<Record<Kind, KindHandler>> = {
   VirtualMachine: virtualMachineHandler,
   Volume: volumeHandler,
   SecurityGroup: securityGroupHandler,
+  PublicIp: publicIpHandler,
+  FirewallRule: firewallRuleHandler,
+  PortForward: portForwardHandler,
 };
 /** In the order observe reports them: parents first, as a person reads. */
-export const LIBVIRT_KINDS: readonly Kind[] = ['Host', 'PrimaryStorage', 'Template', 'Network', 'SecurityGroup', 'VirtualMachine', 'Volume'];
+export const LIBVIRT_KINDS: readonly Kind[] = ['Host', 'PrimaryStorage', 'Template', 'Network', 'SecurityGroup', 'VirtualMachine', 'Volume', 'PublicIp', 'FirewallRule', 'PortForward'];
 
 export class LibvirtProvider implements Provider {
   readonly name = 'libvirt';
@@ -77,8 +85,17 @@ export class LibvirtProvider implements Provider {
       lock: new KeyedLock(),
       revision: opts.revision ?? (() => undefined),
       connection: (host) => this.connection(host),
+      nftCommand: (host) => (opts.nftCommand ?? nftCommandFor)(this.connection(host).uri),
       hostNames,
-      snapshot: (signal) => Promise.all(hostNames().map((h) => readHost(h, this.connection(h), signal))),
+      snapshot: (signal) =>
+        Promise.all(
+          hostNames().map(async (h) => {
+            const seen = await readHost(h, this.connection(h), signal);
+            // nft is read only once cairn has public IPs or rules: hosts without them need no nft.
+            if (TRAFFIC_KINDS.some((k) => ledger.all(k).length > 0)) seen.nft = await readTable(this.ctx.nftCommand(h), signal);
+            return seen;
+          }),
+        ),
     };
   }
 
@@ -146,6 +163,7 @@ async function guard<T>(what: string, signal: AbortSignal, fn: () => Promise<T>)
   } catch (error) {
     if (error instanceof ProviderError) throw error;
     if (error instanceof VirshError) throw classifyVirshError(error);
+    if (error instanceof NftError) throw /ssh|Connection|timed out/i.test(error.stderr) ? new TransientError(error.message, { cause: error }) : new PermanentError(error.message, { cause: error });
     if (error instanceof XmlSyntaxError) throw new PermanentError(`${what}: libvirt answered XML cairn cannot read: ${error.message}`, { cause: error });
     if (signal.aborted) throw new TransientError(`${what}: aborted`, { cause: error });
     if (error instanceof RangeError) throw new PermanentError(`${what}: ${error.message}`, { cause: error });

@@ -6,6 +6,7 @@
 import { parseDomainXml, type DomainInfo } from './xml/domain-xml.js';
 import { parseNetworkXml, type NetworkInfo } from './xml/network-xml.js';
 import { parseNwfilterXml, type NwfilterInfo } from './xml/nwfilter-xml.js';
+import type { TableSeen } from './nft/cairn-table.js';
 import { parsePoolXml, parseVolumeXml, type PoolInfo, type VolumeInfo } from './xml/storage-xml.js';
 import { VirshError } from './errors/virsh-error.js';
 import type { Virsh } from './virsh.js';
@@ -37,6 +38,8 @@ export interface HostSnapshot {
   pools: PoolSeen[];
   /** cairn's nwfilters (`cairn-sg.*`); libvirt's own filters (clean-traffic...) are not read. */
   filters: NwfilterInfo[];
+  /** cairn's nftables table, read only when cairn has public IPs or rules (kinds/traffic.ts). */
+  nft?: TableSeen;
 }
 
 /**

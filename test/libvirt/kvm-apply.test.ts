@@ -1,7 +1,8 @@
 /**
  * End to end on a private libvirtd, as a user drives cairn: the example data center as a one-host
  * KVM variant is applied (running domains, a data volume attached to db-1, a live network with a
- * bridge and fixed addresses, web-1 behind its security group as an nwfilter); a plan after apply is empty; a domain destroyed by hand is started
+ * bridge and fixed addresses, web-1 behind its security group as an nwfilter, a public IP with a
+ * firewall rule and a port forward in nftables); a plan after apply is empty; a domain destroyed by hand is started
  * again; a hand-defined domain is reported unmanaged and left alone; a VM removed from git is
  * destroyed with its ROOT disk while its retained DATA volume stays.
  */
@@ -21,6 +22,8 @@ beforeAll(async () => {
   daemon = await startPrivateLibvirtd();
   // A guest without an OS never answers ACPI: stop destroys at once.
   process.env.CAIRN_LIBVIRT_SHUTDOWN_TIMEOUT_MS = '0';
+  // nft runs where the daemon's networks are: its namespace, never the host's firewall.
+  process.env.CAIRN_NFT_NETNS = daemon.netns;
   const base = tempDir('cairn-kvm-');
   repo = path.join(base, 'dc');
   poolDir = path.join(base, 'ps1');
@@ -78,6 +81,11 @@ describe('a KVM data center applied with cairn', () => {
     expect(daemon.virsh(['dumpxml', 'acme.web-1'])).toContain("<filterref filter='cairn-sg.acme.web-sg'/>");
     expect(daemon.virsh(['nwfilter-dumpxml', 'cairn-sg.acme.web-sg'])).toMatch(/<tcp srcipaddr='10\.0\.0\.0' srcipmask='8' dstportstart='22' dstportend='22' comment='cairn in 1'\/>/);
     expect(daemon.inNetns(['iptables-save']).stdout).toMatch(/-s 10\.0\.0\.0\/8 -p tcp -m tcp --dport 22 .*cairn in 1/);
+
+    // web-ip, its firewall rule and web-1's ssh forward in cairn's nftables table.
+    const table = daemon.inNetns(['nft', 'list', 'table', 'ip', 'cairn']).stdout;
+    expect(table).toMatch(/ip daddr 192\.168\.2\.2 tcp dport 80 ip saddr 0\.0\.0\.0\/0 accept comment "cairn FirewallRule account:acme\/web-http"/);
+    expect(table).toMatch(/ip daddr 192\.168\.2\.2 tcp dport 2222 dnat to 10\.1\.1\.10:22/);
 
     const again = await plan();
     expect(again.plan.actions).toEqual([]);

@@ -1,10 +1,10 @@
 /**
  * The example data center as a one-host KVM variant (issue 5's end-to-end), written over what
  * `cairn init` made: cluster c1 is KVM with the private daemon's host, storage is a dir pool,
- * the template a tiny qcow2 with its real sha256, offerings of 64 MiB. Kinds the libvirt provider
- * does not serve yet and that name libvirt objects (public IPs, firewall and port-forward rules,
- * load balancers, egress rules, snapshots) are left out; so is the anti-affinity of web-1 and web-2,
- * which one host cannot honour.
+ * the template a tiny qcow2 with its real sha256, offerings of 64 MiB, web-ip with a firewall rule
+ * and web-1's ssh port forward. Kinds the libvirt provider does not serve yet and that name libvirt
+ * objects (load balancers, egress rules, snapshots) are left out; so is the anti-affinity of web-1
+ * and web-2, which one host cannot honour.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,6 +27,8 @@ metadata: { name: zone1 }
 spec:
   networkType: Advanced
   guestCidr: 10.1.0.0/16
+  publicIpRanges:
+    - { startIp: 192.168.2.2, endIp: 192.168.2.200, netmask: 255.255.255.0, gateway: 192.168.2.1, vlan: 50 }
   physicalNetworks:
     - { name: pnet0, isolation: VLAN, vlanRange: 100-200, trafficTypes: [Guest, Management, Public] }
 ---
@@ -98,6 +100,21 @@ spec:
     - { protocol: tcp, ports: "22", cidrs: [10.0.0.0/8] }
   egress:
     - { protocol: all, cidrs: [0.0.0.0/0] }
+---
+apiVersion: cairn.dev/v1
+kind: PublicIp
+metadata: { name: web-ip, account: acme }
+spec: { zone: zone1, network: web-net, address: auto }
+---
+apiVersion: cairn.dev/v1
+kind: FirewallRule
+metadata: { name: web-http, account: acme }
+spec: { publicIp: web-ip, protocol: tcp, ports: "80", cidrs: [0.0.0.0/0] }
+---
+apiVersion: cairn.dev/v1
+kind: PortForward
+metadata: { name: web-1-ssh, account: acme }
+spec: { publicIp: web-ip, protocol: tcp, publicPort: 2222, vm: web-1, privatePort: 22 }
 `,
   );
   write('tenants/acme/vms.yaml', vmsYaml(true));

@@ -92,6 +92,10 @@ describe('provider router', () => {
       [act('delete', 'VirtualMachine', 'gone', { owner: 'account:a', externalId: 'libvirt:domain:1234' }), 'libvirt'],
       [act('create', 'ServiceOffering', 'small', { spec: {} }), 'simulator'],
       [act('create', 'SecurityGroup', 'sg', { owner: 'account:a', spec: {} }), 'simulator'],
+      [act('create', 'PublicIp', 'ip1', { owner: 'account:a', spec: { zone: 'zk' } }), 'libvirt'],
+      [act('create', 'PublicIp', 'ip2', { owner: 'account:a', spec: { zone: 'zs' } }), 'simulator'],
+      // Mixed clusters and a public IP never observed: the simulator.
+      [act('create', 'FirewallRule', 'fw', { owner: 'account:a', spec: { publicIp: 'ip1' } }), 'simulator'],
     ];
     for (const [a] of cases) await r.apply(a, signal());
     for (const [a, where] of cases) expect((where === 'libvirt' ? libvirtApplied : sim.applied).includes(a), `${a.id} → ${where}`).toBe(true);
@@ -106,6 +110,14 @@ describe('provider router', () => {
     // Every cluster is KVM: security groups go to libvirt too.
     await r.apply(act('create', 'SecurityGroup', 'sg', { owner: 'account:a', spec: {} }), signal());
     expect(libvirtApplied.map((a) => a.name)).toEqual(['n', 'sg']);
+  });
+
+  it('a firewall rule goes where observe saw its public IP', async () => {
+    const { r, libvirtApplied, observeSpy } = router(topology, ['kh1']);
+    observeSpy.mockImplementation(async () => [{ kind: 'PublicIp', name: 'ip1', owner: 'account:a', externalId: 'x', managed: true, spec: {}, status: {} }]);
+    await r.observe({}, signal());
+    await r.apply(act('create', 'PortForward', 'pf', { owner: 'account:a', spec: { publicIp: 'ip1' } }), signal());
+    expect(libvirtApplied.map((a) => a.name)).toEqual(['pf']);
   });
 
   it('an action without spec or id goes where observe last saw its identity', async () => {

@@ -16,6 +16,8 @@ import { bridgeName, domainName, nicMac, tenantSegment } from '../../providers/l
 import { parseNodeInfo } from '../../providers/libvirt/world-snapshot.js';
 import { diskDeviceXml, domainXml, freeDiskTarget, parseDomainXml } from '../../providers/libvirt/xml/domain-xml.js';
 import { networkXml, parseNetworkXml } from '../../providers/libvirt/xml/network-xml.js';
+import { cairnTableScript, parseCairnTable } from '../../providers/libvirt/nft/cairn-table.js';
+import { nftCommandFor } from '../../providers/libvirt/nft/nft-command.js';
 import { nwfilterXml, parseNwfilterXml } from '../../providers/libvirt/xml/nwfilter-xml.js';
 import { parsePoolXml, parseVolumeXml, volumeXml } from '../../providers/libvirt/xml/storage-xml.js';
 import { parseXml, XmlSyntaxError } from '../../providers/libvirt/xml/xml-element.js';
@@ -152,6 +154,43 @@ describe('security groups as nwfilters', () => {
   </rule>
 </filter>`;
     expect(parseNwfilterXml(printed).rules).toEqual({ ingress: [{ protocol: 'tcp', ports: '22', cidrs: ['10.0.0.0/8'] }], egress: [] });
+  });
+});
+
+describe('cairn\'s nftables table', () => {
+  it('one atomic script: the table replaced whole, rules tagged with their identity, the default drop last', () => {
+    const script = cairnTableScript({
+      publicIps: [{ owner: 'account:a', name: 'ip', address: '192.168.2.2' }],
+      firewallRules: [{ owner: 'account:a', name: 'fw', address: '192.168.2.2', protocol: 'udp', ports: '53', cidrs: ['10.0.0.0/8', '192.168.0.0/16'] }],
+      portForwards: [{ owner: 'account:a', name: 'pf', address: '192.168.2.2', protocol: 'tcp', publicPort: 2222, vmAddress: '10.1.1.10', privatePort: 22 }],
+    });
+    const lines = script.split('\n');
+    expect(lines.slice(0, 2)).toEqual(['table ip cairn', 'delete table ip cairn']);
+    expect(script).toContain('ip daddr 192.168.2.2 udp dport 53 ip saddr { 10.0.0.0/8, 192.168.0.0/16 } accept comment "cairn FirewallRule account:a/fw"');
+    expect(script).toContain('dnat to 10.1.1.10:22 comment "cairn PortForward account:a/pf"');
+    const ingress = lines.findIndex((l) => l.includes('chain ingress'));
+    const drop = lines.findIndex((l) => l.includes('@public_ips drop'));
+    expect(lines.slice(ingress, drop).filter((l) => l.includes('accept comment'))).toHaveLength(2);
+  });
+
+  it('reads nft -j back: the set\'s addresses and each cairn rule\'s expressions by comment', () => {
+    const json = JSON.stringify({ nftables: [
+      { metainfo: { version: '1.0.6' } },
+      { table: { family: 'ip', name: 'cairn' } },
+      { set: { family: 'ip', name: 'public_ips', table: 'cairn', type: 'ipv4_addr', elem: ['192.168.2.2'] } },
+      { rule: { family: 'ip', table: 'cairn', chain: 'ingress', handle: 4, comment: 'cairn FirewallRule account:a/fw', expr: [{ match: { op: '==', left: { payload: { protocol: 'ip', field: 'daddr' } }, right: '192.168.2.2' } }, { accept: null }] } },
+      { rule: { family: 'ip', table: 'cairn', chain: 'ingress', handle: 5, comment: 'cairn default', expr: [{ drop: null }] } },
+    ] });
+    const seen = parseCairnTable(json);
+    expect(seen.publicIps).toEqual(['192.168.2.2']);
+    expect([...seen.rules.keys()]).toEqual(['cairn FirewallRule account:a/fw']);
+    expect(seen.rules.get('cairn FirewallRule account:a/fw')![0]).toMatch(/^ingress:\[/);
+  });
+
+  it('nft runs locally, over ssh for qemu+ssh hosts, or in CAIRN_NFT_NETNS', () => {
+    expect(nftCommandFor('qemu:///system', {})).toEqual(['nft']);
+    expect(nftCommandFor('qemu+ssh://root@10.0.0.11/system', {})).toEqual(['ssh', '-o', 'BatchMode=yes', 'root@10.0.0.11', 'nft']);
+    expect(nftCommandFor('qemu+unix:///system?socket=/s', { CAIRN_NFT_NETNS: 'ns1' })).toEqual(['ip', 'netns', 'exec', 'ns1', 'nft']);
   });
 });
 

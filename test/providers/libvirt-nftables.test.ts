@@ -1,0 +1,85 @@
+/**
+ * PublicIp, FirewallRule and PortForward as cairn's nftables table, inside the network namespace of
+ * a private libvirtd (never the host's firewall), observed back with `nft -j`: created, changed,
+ * edited by hand (then no longer observed, and put back by the next create), deleted.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedCatalog } from '../../providers/libvirt/catalog.js';
+import { LibvirtProvider } from '../../providers/libvirt/libvirt-provider.js';
+import { startPrivateLibvirtd, type PrivateLibvirtd } from '../support/libvirt/private-libvirtd.js';
+import { ACME, action, newFixture, observe, run, seed, vmSpec, type Fixture } from '../support/libvirt/provider-fixture.js';
+
+let daemon: PrivateLibvirtd;
+let fixture: Fixture;
+
+beforeAll(async () => {
+  daemon = await startPrivateLibvirtd();
+  fixture = newFixture();
+}, 600_000);
+afterAll(async () => {
+  await daemon?.stop();
+  if (fixture) fs.rmSync(fixture.dir, { recursive: true, force: true });
+}, 120_000);
+
+const catalog = fixedCatalog([
+  { kind: 'ServiceOffering', name: 'tiny', spec: { cpuCores: 1, memoryMiB: 64 } },
+  { kind: 'Zone', name: 'z1', spec: { publicIpRanges: [{ startIp: '192.168.2.2', endIp: '192.168.2.3', netmask: '255.255.255.0', gateway: '192.168.2.1' }] } },
+]);
+const nft = (...args: string[]) => daemon.inNetns(['nft', ...args]);
+
+describe('nftables rules of the libvirt provider', () => {
+  it('public IPs, firewall rules and port forwards land in cairn\'s table and are observed back', async () => {
+    const p = new LibvirtProvider({ stateDir: fs.mkdtempSync(`${fixture.dir}/state-`), catalog, shutdownTimeoutMs: 0, nftCommand: () => ['ip', 'netns', 'exec', daemon.netns, 'nft'] });
+    await seed(p, daemon, fixture);
+    await run(p, action('create', 'VirtualMachine', 'web-1', ACME, { spec: vmSpec({ networks: [{ network: 'net1', ip: '10.0.0.10' }] }), placement: { host: 'h1', storage: 'ps1' } }));
+
+    const ip = await run(p, action('create', 'PublicIp', 'web-ip', ACME, { spec: { zone: 'z1', network: 'net1', address: 'auto' } }));
+    expect(ip.status).toEqual({ address: '192.168.2.2' });
+    await run(p, action('create', 'FirewallRule', 'web-http', ACME, { spec: { publicIp: 'web-ip', protocol: 'tcp', ports: '80', cidrs: ['0.0.0.0/0'] } }));
+    const pf = { publicIp: 'web-ip', protocol: 'tcp', publicPort: 2222, vm: 'web-1', privatePort: 22 };
+    await run(p, action('create', 'PortForward', 'web-1-ssh', ACME, { spec: pf }));
+
+    const listed = nft('list', 'table', 'ip', 'cairn').stdout;
+    expect(listed).toMatch(/elements = \{ 192\.168\.2\.2 \}/);
+    expect(listed).toMatch(/ip daddr 192\.168\.2\.2 tcp dport 80 ip saddr 0\.0\.0\.0\/0 accept comment "cairn FirewallRule account:acme\/web-http"/);
+    expect(listed).toMatch(/ip daddr 192\.168\.2\.2 tcp dport 2222 dnat to 10\.0\.0\.10:22 comment "cairn PortForward account:acme\/web-1-ssh"/);
+    expect(listed).toMatch(/ip daddr @public_ips drop/);
+    // Nothing on the host's own firewall.
+    expect(spawnSync('nft', ['list', 'table', 'ip', 'cairn'], { encoding: 'utf8' }).status).not.toBe(0);
+
+    const seen = (await observe(p, ['PublicIp', 'FirewallRule', 'PortForward'])).map((o) => `${o.kind} ${o.name} ${o.managed}`);
+    expect(seen.sort()).toEqual(['FirewallRule web-http true', 'PortForward web-1-ssh true', 'PublicIp web-ip true']);
+    const second = await run(p, action('create', 'PublicIp', 'web-ip', ACME, { spec: { zone: 'z1', network: 'net1', address: 'auto' } }));
+    expect(second).toMatchObject({ adopted: true, status: { address: '192.168.2.2' } });
+
+    // Edited by hand: the rule no longer reads as cairn wrote it, so it is not observed; create puts it back.
+    const handle = /tcp dport 80 .*# handle (\d+)/.exec(nft('-a', 'list', 'chain', 'ip', 'cairn', 'ingress').stdout)![1]!;
+    nft('replace', 'rule', 'ip', 'cairn', 'ingress', 'handle', handle, 'ip', 'daddr', '192.168.2.2', 'tcp', 'dport', '81', 'accept', 'comment', '"cairn FirewallRule account:acme/web-http"');
+    expect((await observe(p, ['FirewallRule'])).map((o) => o.name)).toEqual([]);
+    await run(p, action('create', 'FirewallRule', 'web-http', ACME, { spec: { publicIp: 'web-ip', protocol: 'tcp', ports: '80', cidrs: ['0.0.0.0/0'] } }));
+    expect((await observe(p, ['FirewallRule'])).map((o) => o.name)).toEqual(['web-http']);
+
+    await run(p, action('update', 'FirewallRule', 'web-http', ACME, { spec: { publicIp: 'web-ip', protocol: 'tcp', ports: '8000-8080', cidrs: ['10.0.0.0/8'] } }));
+    expect(nft('list', 'chain', 'ip', 'cairn', 'ingress').stdout).toMatch(/tcp dport 8000-8080 ip saddr 10\.0\.0\.0\/8 accept/);
+    expect((await observe(p, ['FirewallRule']))[0]?.spec).toMatchObject({ ports: '8000-8080' });
+
+    for (const [kind, name] of [['PortForward', 'web-1-ssh'], ['FirewallRule', 'web-http'], ['PublicIp', 'web-ip']] as const) await run(p, action('delete', kind, name, ACME));
+    await run(p, action('delete', 'PublicIp', 'web-ip', ACME));
+    const empty = nft('list', 'table', 'ip', 'cairn').stdout;
+    expect(empty).not.toMatch(/comment "cairn (FirewallRule|PortForward)/);
+    expect(empty).not.toContain('192.168.2.2');
+    expect(await observe(p, ['PublicIp', 'FirewallRule', 'PortForward'])).toEqual([]);
+  });
+
+  it('a rule on a public IP that does not exist is a ConflictError; the last public address taken is a PermanentError', async () => {
+    const p = new LibvirtProvider({ stateDir: fs.mkdtempSync(`${fixture.dir}/state-`), catalog, shutdownTimeoutMs: 0, nftCommand: () => ['ip', 'netns', 'exec', daemon.netns, 'nft'] });
+    await seed(p, daemon, fixture);
+    await expect(run(p, action('create', 'FirewallRule', 'r', ACME, { spec: { publicIp: 'nope', protocol: 'tcp', ports: '80', cidrs: ['0.0.0.0/0'] } }))).rejects.toThrow(/public IP nope is not in the world/);
+    await run(p, action('create', 'PublicIp', 'a', ACME, { spec: { zone: 'z1', address: 'auto' } }));
+    await run(p, action('create', 'PublicIp', 'b', ACME, { spec: { zone: 'z1', address: 'auto' } }));
+    await expect(run(p, action('create', 'PublicIp', 'c', ACME, { spec: { zone: 'z1', address: 'auto' } }))).rejects.toThrow(/no free public address/);
+    daemon.wipe();
+  });
+});
