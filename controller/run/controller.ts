@@ -262,10 +262,17 @@ export class Controller implements ControllerView {
     this.store.setLastGoodRevision(revision);
     this.emit({ type: 'revision', at: now(), revision, outcome: 'accepted' });
     await this.observe();
+    if (this.applied === revision) {
+      // A restart on the revision already applied: whatever differs is drift, which the scan finds
+      // without planning the whole data center.
+      logger.info({ revision }, 'the branch is at the applied revision: what differs is drift');
+      this.recordDrift();
+      return true;
+    }
     const p = planAll(this.desired.model, this.observed.all, this.options.plan);
     const keys = new Set(p.actions.map((a) => keyOf(a.kind, a.owner, a.name)));
     let changed: Set<string> | undefined;
-    if (this.applied && this.applied !== revision) {
+    if (this.applied) {
       // History rewritten or collected (a force-push): the applied revision may be gone. Then
       // everything that differs is work, as if nothing had been applied.
       const before = await this.load(this.applied).catch((error: unknown) => {
@@ -275,10 +282,8 @@ export class Controller implements ControllerView {
       changed = before?.valid ? this.desired.changedKeys(DesiredRevision.fromModel(this.applied, before.model), await changedFiles(this.gitdir, this.applied, revision, this.gitCache)) : undefined;
     }
     // Never applied, or the applied revision is unreadable: everything that differs is work.
-    // Applied and unchanged since: what differs is drift. Otherwise: what git changed since.
-    const work = this.applied === null || (this.applied !== revision && changed === undefined)
-      ? keys
-      : new Set([...keys].filter((k) => changed?.has(k) === true));
+    // Otherwise what git changed since the applied revision is work, and the rest drift.
+    const work = changed === undefined ? keys : new Set([...keys].filter((k) => changed.has(k)));
     logger.info({ revision, actions: p.actions.length, work: work.size, planErrors: p.errors.length }, 'initial plan');
     for (const key of work) this.owe(key);
     if (work.size < keys.size) this.recordDrift();
