@@ -10,7 +10,8 @@
  * 3. its spec: a Host by its cluster's hypervisor; a PrimaryStorage by its cluster (zone-wide: its
  *    zone); a Template by `hypervisor`; a VirtualMachine by its placement host, else its zone; a
  *    Network, Volume or PublicIp by its zone; a SecurityGroup (no zone) to libvirt when every
- *    cluster is KVM; a FirewallRule or PortForward where its public IP is (else as a SecurityGroup).
+ *    cluster is KVM; a FirewallRule, PortForward or LoadBalancer where its public IP is, an
+ *    EgressRule where its network is (else as a SecurityGroup).
  *    A zone is KVM when its clusters are all KVM.
  * Clusters and pods are learnt from the simulator's observation and from the creates passing through.
  */
@@ -88,10 +89,13 @@ export class ProviderRouter implements Provider {
       case 'Template':
         return spec.hypervisor === 'KVM' ? 'libvirt' : 'simulator';
       case 'FirewallRule':
-      case 'PortForward': {
-        // Where their public IP is; one made in this same apply: as security groups.
-        const ip = this.reported.get(identity('PublicIp', action.owner, String(spec.publicIp)));
-        if (ip) return ip;
+      case 'PortForward':
+      case 'LoadBalancer':
+      case 'EgressRule': {
+        // Where their public IP (network) is; one made in this same apply: as security groups.
+        const parent = action.kind === 'EgressRule' ? identity('Network', action.owner, String(spec.network)) : identity('PublicIp', action.owner, String(spec.publicIp));
+        const where = this.reported.get(parent);
+        if (where) return where;
         return this.clusters.size > 0 && [...this.clusters.values()].every((c) => c.hypervisor === 'KVM') ? 'libvirt' : 'simulator';
       }
       case 'SecurityGroup':

@@ -23,7 +23,7 @@ import { hostHandler } from './kinds/host.js';
 import { networkHandler } from './kinds/network.js';
 import { primaryStorageHandler } from './kinds/primary-storage.js';
 import { securityGroupHandler } from './kinds/security-group.js';
-import { TRAFFIC_KINDS, firewallRuleHandler, portForwardHandler, publicIpHandler, readTable } from './kinds/traffic.js';
+import { TRAFFIC_KINDS, egressRuleHandler, firewallRuleHandler, loadBalancerHandler, portForwardHandler, publicIpHandler, readTable } from './kinds/traffic.js';
 import { templateHandler } from './kinds/template.js';
 import { virtualMachineHandler } from './kinds/virtual-machine.js';
 import { volumeHandler } from './kinds/volume.js';
@@ -60,9 +60,11 @@ const HANDLERS: Partial<Record<Kind, KindHandler>> = {
   PublicIp: publicIpHandler,
   FirewallRule: firewallRuleHandler,
   PortForward: portForwardHandler,
+  LoadBalancer: loadBalancerHandler,
+  EgressRule: egressRuleHandler,
 };
 /** In the order observe reports them: parents first, as a person reads. */
-export const LIBVIRT_KINDS: readonly Kind[] = ['Host', 'PrimaryStorage', 'Template', 'Network', 'SecurityGroup', 'VirtualMachine', 'Volume', 'PublicIp', 'FirewallRule', 'PortForward'];
+export const LIBVIRT_KINDS: readonly Kind[] = ['Host', 'PrimaryStorage', 'Template', 'Network', 'SecurityGroup', 'VirtualMachine', 'Volume', 'PublicIp', 'FirewallRule', 'PortForward', 'LoadBalancer', 'EgressRule'];
 
 export class LibvirtProvider implements Provider {
   readonly name = 'libvirt';

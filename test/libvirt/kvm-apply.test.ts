@@ -2,7 +2,8 @@
  * End to end on a private libvirtd, as a user drives cairn: the example data center as a one-host
  * KVM variant is applied (running domains, a data volume attached to db-1, a live network with a
  * bridge and fixed addresses, web-1 behind its security group as an nwfilter, a public IP with a
- * firewall rule and a port forward in nftables); a plan after apply is empty; a domain destroyed by hand is started
+ * firewall rule, a port forward, a load balancer and an egress rule in nftables); a plan after
+ * apply is empty; a domain destroyed by hand is started
  * again; a hand-defined domain is reported unmanaged and left alone; a VM removed from git is
  * destroyed with its ROOT disk while its retained DATA volume stays.
  */
@@ -86,6 +87,8 @@ describe('a KVM data center applied with cairn', () => {
     const table = daemon.inNetns(['nft', 'list', 'table', 'ip', 'cairn']).stdout;
     expect(table).toMatch(/ip daddr 192\.168\.2\.2 tcp dport 80 ip saddr 0\.0\.0\.0\/0 accept comment "cairn FirewallRule account:acme\/web-http"/);
     expect(table).toMatch(/ip daddr 192\.168\.2\.2 tcp dport 2222 dnat to 10\.1\.1\.10:22/);
+    expect(table).toMatch(/tcp dport 80 dnat ip to numgen inc mod 2 map \{ 0 : 10\.1\.1\.10 \. 80, 1 : 10\.1\.1\.2 \. 80 \}/);
+    expect(table).toMatch(/iifname "cbr[0-9a-f]{8}" ip daddr 0\.0\.0\.0\/0 accept comment "cairn EgressRule account:acme\/web-out"/);
 
     const again = await plan();
     expect(again.plan.actions).toEqual([]);

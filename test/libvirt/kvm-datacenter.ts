@@ -1,10 +1,10 @@
 /**
  * The example data center as a one-host KVM variant (issue 5's end-to-end), written over what
  * `cairn init` made: cluster c1 is KVM with the private daemon's host, storage is a dir pool,
- * the template a tiny qcow2 with its real sha256, offerings of 64 MiB, web-ip with a firewall rule
- * and web-1's ssh port forward. Kinds the libvirt provider does not serve yet and that name libvirt
- * objects (load balancers, egress rules, snapshots) are left out; so is the anti-affinity of web-1
- * and web-2, which one host cannot honour.
+ * the template a tiny qcow2 with its real sha256, offerings of 64 MiB, web-ip with the example's
+ * firewall rule, port forward, load balancer and egress rule. The snapshot (not served by the
+ * libvirt provider yet) is left out, and so is the anti-affinity of web-1 and web-2, which one host
+ * cannot honour.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -115,6 +115,16 @@ apiVersion: cairn.dev/v1
 kind: PortForward
 metadata: { name: web-1-ssh, account: acme }
 spec: { publicIp: web-ip, protocol: tcp, publicPort: 2222, vm: web-1, privatePort: 22 }
+---
+apiVersion: cairn.dev/v1
+kind: LoadBalancer
+metadata: { name: web-lb, account: acme }
+spec: { publicIp: web-ip, protocol: tcp, publicPort: 80, privatePort: 80, algorithm: roundrobin, vms: [web-1, web-2] }
+---
+apiVersion: cairn.dev/v1
+kind: EgressRule
+metadata: { name: web-out, account: acme }
+spec: { network: web-net, protocol: all, cidrs: [0.0.0.0/0] }
 `,
   );
   write('tenants/acme/vms.yaml', vmsYaml(true));

@@ -1,5 +1,5 @@
 /**
- * PublicIp, FirewallRule and PortForward as cairn's nftables table, inside the network namespace of
+ * PublicIp, FirewallRule, PortForward, LoadBalancer and EgressRule as cairn's nftables table, inside the network namespace of
  * a private libvirtd (never the host's firewall), observed back with `nft -j`: created, changed,
  * edited by hand (then no longer observed, and put back by the next create), deleted.
  */
@@ -65,12 +65,26 @@ describe('nftables rules of the libvirt provider', () => {
     expect(nft('list', 'chain', 'ip', 'cairn', 'ingress').stdout).toMatch(/tcp dport 8000-8080 ip saddr 10\.0\.0\.0\/8 accept/);
     expect((await observe(p, ['FirewallRule']))[0]?.spec).toMatchObject({ ports: '8000-8080' });
 
-    for (const [kind, name] of [['PortForward', 'web-1-ssh'], ['FirewallRule', 'web-http'], ['PublicIp', 'web-ip']] as const) await run(p, action('delete', kind, name, ACME));
+    // A load balancer over two VMs (round robin), and an egress rule on the VMs' network.
+    await run(p, action('create', 'VirtualMachine', 'web-2', ACME, { spec: vmSpec({ networks: [{ network: 'net1', ip: '10.0.0.11' }] }), placement: { host: 'h1', storage: 'ps1' } }));
+    await run(p, action('create', 'LoadBalancer', 'web-lb', ACME, { spec: { publicIp: 'web-ip', protocol: 'tcp', publicPort: 80, privatePort: 8080, algorithm: 'roundrobin', vms: ['web-2', 'web-1'] } }));
+    await run(p, action('create', 'EgressRule', 'web-out', ACME, { spec: { network: 'net1', protocol: 'tcp', ports: '443', cidrs: ['0.0.0.0/0'] } }));
+    const nat = nft('list', 'chain', 'ip', 'cairn', 'port_forwards').stdout;
+    expect(nat).toMatch(/tcp dport 80 dnat ip to numgen inc mod 2 map \{ 0 : 10\.0\.0\.10 \. 8080, 1 : 10\.0\.0\.11 \. 8080 \}/);
+    const bridge = /<bridge name='(cbr[0-9a-f]+)'/.exec(daemon.virsh(['net-dumpxml', 'cairn-net.acme.net1']))![1]!;
+    const egress = nft('list', 'chain', 'ip', 'cairn', 'egress').stdout;
+    expect(egress).toContain(`iifname "${bridge}" ip daddr 0.0.0.0/0 tcp dport 443 accept comment "cairn EgressRule account:acme/web-out"`);
+    expect(egress).toContain(`iifname "${bridge}" drop`);
+    expect((await observe(p, ['LoadBalancer', 'EgressRule'])).map((o) => o.name).sort()).toEqual(['web-lb', 'web-out']);
+    await expect(run(p, action('update', 'LoadBalancer', 'web-lb', ACME, { spec: { publicIp: 'web-ip', publicPort: 80, privatePort: 8080, algorithm: 'leastconn', vms: ['web-1'] } }))).rejects.toThrow(/leastconn/);
+
+    for (const [kind, name] of [['EgressRule', 'web-out'], ['LoadBalancer', 'web-lb'], ['PortForward', 'web-1-ssh'], ['FirewallRule', 'web-http'], ['PublicIp', 'web-ip']] as const) await run(p, action('delete', kind, name, ACME));
     await run(p, action('delete', 'PublicIp', 'web-ip', ACME));
     const empty = nft('list', 'table', 'ip', 'cairn').stdout;
-    expect(empty).not.toMatch(/comment "cairn (FirewallRule|PortForward)/);
+    expect(empty).not.toMatch(/comment "cairn (FirewallRule|PortForward|LoadBalancer|EgressRule)/);
     expect(empty).not.toContain('192.168.2.2');
-    expect(await observe(p, ['PublicIp', 'FirewallRule', 'PortForward'])).toEqual([]);
+    expect(await observe(p, ['PublicIp', 'FirewallRule', 'PortForward', 'LoadBalancer', 'EgressRule'])).toEqual([]);
+    daemon.wipe();
   });
 
   it('a rule on a public IP that does not exist is a ConflictError; the last public address taken is a PermanentError', async () => {

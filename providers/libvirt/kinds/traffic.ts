@@ -1,5 +1,5 @@
 /**
- * PublicIp, FirewallRule and PortForward ↔ cairn's nftables table on every cairn host
+ * PublicIp, FirewallRule, PortForward, LoadBalancer and EgressRule ↔ cairn's nftables table on every cairn host
  * (nft/cairn-table.ts). The ledger holds them (identity, spec, the allocated address); every change
  * rewrites the table from the ledger, then records how nft printed each rule back, so that observe
  * can tell a rule that is there as written from one edited or deleted by hand (then it is not
@@ -17,7 +17,7 @@ import { cairnTableScript, parseCairnTable, ruleComment, type CairnTable, type T
 import { runNft } from '../nft/nft-command.js';
 import type { HostSnapshot } from '../world-snapshot.js';
 
-export const TRAFFIC_KINDS = ['PublicIp', 'FirewallRule', 'PortForward'] as const;
+export const TRAFFIC_KINDS = ['PublicIp', 'FirewallRule', 'PortForward', 'LoadBalancer', 'EgressRule'] as const;
 
 /** cairn's table on a host as nft lists it; an absent table reads as empty. */
 export async function readTable(command: string[], signal: AbortSignal): Promise<TableSeen> {
@@ -42,7 +42,7 @@ function vmAddress(world: readonly HostSnapshot[], owner: string | undefined, vm
 function table(ctx: LibvirtContext, world: readonly HostSnapshot[]): CairnTable {
   const ips = ctx.ledger.all('PublicIp');
   const addressOf = (owner: string | undefined, name: unknown) => ips.find((e) => e.owner === owner && e.name === name)?.location;
-  const t: CairnTable = { publicIps: [], firewallRules: [], portForwards: [] };
+  const t: CairnTable = { publicIps: [], firewallRules: [], portForwards: [], loadBalancers: [], egressRules: [] };
   for (const e of ips) if (e.location) t.publicIps.push({ ...(e.owner ? { owner: e.owner } : {}), name: e.name, address: e.location });
   for (const e of ctx.ledger.all('FirewallRule')) {
     const address = addressOf(e.owner, e.spec.publicIp);
@@ -53,7 +53,25 @@ function table(ctx: LibvirtContext, world: readonly HostSnapshot[]): CairnTable 
     const vm = vmAddress(world, e.owner, String(e.spec.vm));
     if (address && vm) t.portForwards.push({ ...(e.owner ? { owner: e.owner } : {}), name: e.name, address, protocol: String(e.spec.protocol), publicPort: Number(e.spec.publicPort), vmAddress: vm, privatePort: Number(e.spec.privatePort) });
   }
+  for (const e of ctx.ledger.all('LoadBalancer')) {
+    const address = addressOf(e.owner, e.spec.publicIp);
+    const vms = Array.isArray(e.spec.vms) ? e.spec.vms.map(String).sort() : [];
+    const targets = vms.map((vm) => vmAddress(world, e.owner, vm)).filter((a): a is string => a !== undefined);
+    if (address) t.loadBalancers!.push({ ...(e.owner ? { owner: e.owner } : {}), name: e.name, address, protocol: String(e.spec.protocol ?? 'tcp'), publicPort: Number(e.spec.publicPort), privatePort: Number(e.spec.privatePort), algorithm: e.spec.algorithm === 'source' ? 'source' : 'roundrobin', targets });
+  }
+  for (const e of ctx.ledger.all('EgressRule')) {
+    const bridge = bridgeOf(world, e.owner, String(e.spec.network));
+    if (bridge) t.egressRules!.push({ ...(e.owner ? { owner: e.owner } : {}), name: e.name, bridge, protocol: String(e.spec.protocol), ...(typeof e.spec.ports === 'string' ? { ports: e.spec.ports } : {}), cidrs: (e.spec.cidrs as string[] | undefined) ?? ['0.0.0.0/0'] });
+  }
   return t;
+}
+
+function bridgeOf(world: readonly HostSnapshot[], owner: string | undefined, network: string): string | undefined {
+  for (const h of world) {
+    const n = h.networks.find((x) => x.identity?.kind === 'Network' && x.identity.managed && x.identity.name === network && x.identity.owner === owner);
+    if (n?.bridge) return n.bridge;
+  }
+  return undefined;
 }
 
 /** Rewrites the table on every host from the ledger and records what each host printed back. */
@@ -66,7 +84,7 @@ async function sync(ctx: LibvirtContext, signal: AbortSignal): Promise<HostSnaps
     await runNft(command, ['-f', '-'], signal, script);
     printed.set(h.host, await readTable(command, signal));
   }
-  for (const kind of ['FirewallRule', 'PortForward'] as const)
+  for (const kind of ['FirewallRule', 'PortForward', 'LoadBalancer', 'EgressRule'] as const)
     for (const e of ctx.ledger.all(kind)) {
       const comment = ruleComment(kind, e.owner, e.name);
       ctx.ledger.put({ ...e, applied: Object.fromEntries([...printed].map(([host, t]) => [host, t.rules.get(comment) ?? []])) });
@@ -122,7 +140,9 @@ function handler(kind: (typeof TRAFFIC_KINDS)[number]): KindHandler {
       const spec = specOf(action);
       const existing = ctx.ledger.get(kind, action.owner, action.name);
       if (ctx.hostNames().length === 0) throw new TransientError(`${kind} ${action.name}: no libvirt host yet`);
-      if (kind !== 'PublicIp' && !ctx.ledger.get('PublicIp', action.owner, String(spec.publicIp))) throw new ConflictError(`${kind} ${action.name}: public IP ${String(spec.publicIp)} is not in the world`);
+      if (kind !== 'PublicIp' && kind !== 'EgressRule' && !ctx.ledger.get('PublicIp', action.owner, String(spec.publicIp))) throw new ConflictError(`${kind} ${action.name}: public IP ${String(spec.publicIp)} is not in the world`);
+      if (kind === 'EgressRule' && !bridgeOf(await ctx.snapshot(signal), action.owner, String(spec.network))) throw new ConflictError(`EgressRule ${action.name}: network ${String(spec.network)} is not in the world`);
+      if (kind === 'LoadBalancer' && spec.algorithm === 'leastconn') throw new PermanentError(`LoadBalancer ${action.name}: nftables balances round robin or by source address; leastconn needs a proxy`);
       if (kind === 'PortForward' && !vmAddress(await ctx.snapshot(signal), action.owner, String(spec.vm))) throw new ConflictError(`PortForward ${action.name}: VM ${String(spec.vm)} has no address yet`);
       const location = kind === 'PublicIp' ? (existing?.location ?? (await allocate(action, spec, ctx, signal))) : undefined;
       ctx.ledger.put({ kind, ...(action.owner ? { owner: action.owner } : {}), name: action.name, spec, ...(location ? { location } : {}), ...(existing?.applied ? { applied: existing.applied } : {}) });
@@ -133,6 +153,7 @@ function handler(kind: (typeof TRAFFIC_KINDS)[number]): KindHandler {
     async update(action, ctx, signal) {
       const existing = ctx.ledger.get(kind, action.owner, action.name);
       if (!existing || existing.orphaned) throw new ConflictError(`${kind} ${action.name} is not in the world`);
+      if (kind === 'LoadBalancer' && action.spec?.algorithm === 'leastconn') throw new PermanentError(`LoadBalancer ${action.name}: nftables balances round robin or by source address; leastconn needs a proxy`);
       ctx.ledger.put({ ...existing, spec: specOf(action) });
       await sync(ctx, signal);
       return { externalId: externalId(kind, action.owner, action.name) };
@@ -156,3 +177,5 @@ function handler(kind: (typeof TRAFFIC_KINDS)[number]): KindHandler {
 export const publicIpHandler = handler('PublicIp');
 export const firewallRuleHandler = handler('FirewallRule');
 export const portForwardHandler = handler('PortForward');
+export const loadBalancerHandler = handler('LoadBalancer');
+export const egressRuleHandler = handler('EgressRule');

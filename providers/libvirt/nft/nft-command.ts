@@ -24,6 +24,8 @@ export function runNft(command: readonly string[], args: readonly string[], sign
     child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
     child.on('error', (e) => reject(new NftError(args, null, e.message)));
     child.on('close', (code) => (code === 0 ? resolve(out) : reject(new NftError(args, code, err))));
+    // nft may exit before reading its input (a list of a missing table): the exit code tells, not EPIPE.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(input ?? '');
   });
 }
