@@ -5,9 +5,9 @@
  * simulator: a data center without KVM hosts behaves exactly as before, change token included.
  *
  * Which provider an action goes to:
- * 1. its externalId when it has one (`libvirt:` ids are libvirt's);
- * 2. the provider that reported the identity at the last observe;
- * 3. its spec: a Host by its cluster's hypervisor; a PrimaryStorage by its cluster (zone-wide: its
+ * 1. its externalId when it has one (`libvirt:` ids are libvirt's, any other the simulator's):
+ *    updates, deletes, orphans, starts and stops carry the id observe reported;
+ * 2. otherwise (creates) its spec: a Host by its cluster's hypervisor; a PrimaryStorage by its cluster (zone-wide: its
  *    zone); a Template by `hypervisor`; a VirtualMachine by its placement host, else its zone; a
  *    Network, Volume or PublicIp by its zone; a SecurityGroup (no zone) to libvirt when every
  *    cluster is KVM; a FirewallRule, PortForward or LoadBalancer where its public IP is, an
@@ -32,8 +32,11 @@ export class ProviderRouter implements Provider {
   readonly name = 'router';
   private readonly clusters = new Map<string, { hypervisor?: string; pod?: string }>();
   private readonly pods = new Map<string, string | undefined>();
+  /** Where observe saw each PublicIp and Network: the parents that rules are routed by. */
   private readonly reported = new Map<string, Target>();
   private topologyRead = false;
+  /** libvirt's hosts, read once: every Host create or delete of this process passes through here. */
+  private libvirtHosts?: Set<string>;
 
   constructor(
     readonly simulator: Provider,
@@ -49,15 +52,22 @@ export class ProviderRouter implements Provider {
     this.learn(sim);
     const wantsLibvirt = !scope.kinds || scope.kinds.some((k) => LIBVIRT.has(k));
     const real = wantsLibvirt && this.libvirt.hostNames().length > 0 ? await this.libvirt.observe(scope, signal) : [];
-    for (const o of sim) this.reported.set(identity(o.kind, o.owner, o.name), 'simulator');
-    for (const o of real) this.reported.set(identity(o.kind, o.owner, o.name), 'libvirt');
+    // Only the parents rules are routed by: a map of every observed identity would cost a data
+    // center of 250,000 VMs hundreds of milliseconds per observe for nothing.
+    for (const o of sim) if (o.kind === 'PublicIp' || o.kind === 'Network') this.reported.set(identity(o.kind, o.owner, o.name), 'simulator');
+    for (const o of real) if (o.kind === 'PublicIp' || o.kind === 'Network') this.reported.set(identity(o.kind, o.owner, o.name), 'libvirt');
     return real.length === 0 ? sim : [...sim, ...real];
   }
 
   async apply(action: Action, signal: AbortSignal): Promise<ActionResult> {
     if (action.op === 'create' || action.op === 'update') this.learnAction(action);
     const target = await this.route(action, signal);
-    return (target === 'libvirt' ? this.libvirt : this.simulator).apply(action, signal);
+    const result = await (target === 'libvirt' ? this.libvirt : this.simulator).apply(action, signal);
+    if (target === 'libvirt' && action.kind === 'Host') {
+      if (action.op === 'create') this.hosts().add(action.name);
+      else if (action.op === 'delete') this.hosts().delete(action.name);
+    }
+    return result;
   }
 
   /** The simulator's token while no libvirt host exists; none after (libvirt gives no such token). */
@@ -75,15 +85,13 @@ export class ProviderRouter implements Provider {
 
   async route(action: Action, signal: AbortSignal): Promise<Target> {
     if (!LIBVIRT.has(action.kind)) return 'simulator';
-    if (action.externalId?.startsWith('libvirt:')) return 'libvirt';
-    const seen = this.reported.get(identity(action.kind, action.owner, action.name));
-    if (seen) return seen;
+    if (action.externalId !== undefined) return action.externalId.startsWith('libvirt:') ? 'libvirt' : 'simulator';
     await this.readTopology(signal);
     const spec = action.spec ?? {};
     const kvmCluster = (c: string | undefined) => c !== undefined && this.clusters.get(c)?.hypervisor === 'KVM';
     switch (action.kind) {
       case 'Host':
-        return kvmCluster(str(spec.cluster)) || this.libvirt.hostNames().includes(action.name) ? 'libvirt' : 'simulator';
+        return kvmCluster(str(spec.cluster)) || this.hosts().has(action.name) ? 'libvirt' : 'simulator';
       case 'PrimaryStorage':
         return (spec.scope === 'Zone' ? this.kvmZone(str(spec.zone)) : kvmCluster(str(spec.cluster))) ? 'libvirt' : 'simulator';
       case 'Template':
@@ -96,14 +104,14 @@ export class ProviderRouter implements Provider {
         const parent = action.kind === 'EgressRule' ? identity('Network', action.owner, String(spec.network)) : identity('PublicIp', action.owner, String(spec.publicIp));
         const where = this.reported.get(parent);
         if (where) return where;
-        return this.clusters.size > 0 && [...this.clusters.values()].every((c) => c.hypervisor === 'KVM') ? 'libvirt' : 'simulator';
+        return this.allKvm() ? 'libvirt' : 'simulator';
       }
       case 'SecurityGroup':
         // A group names no zone: it goes to libvirt when every cluster is KVM.
-        return this.clusters.size > 0 && [...this.clusters.values()].every((c) => c.hypervisor === 'KVM') ? 'libvirt' : 'simulator';
+        return this.allKvm() ? 'libvirt' : 'simulator';
       case 'VirtualMachine': {
         const host = str(action.placement?.host);
-        if (host) return this.libvirt.hostNames().includes(host) ? 'libvirt' : 'simulator';
+        if (host) return this.hosts().has(host) ? 'libvirt' : 'simulator';
         return this.kvmZone(str(spec.zone)) ? 'libvirt' : 'simulator';
       }
       default:
@@ -111,10 +119,31 @@ export class ProviderRouter implements Provider {
     }
   }
 
+  private hosts(): Set<string> {
+    return (this.libvirtHosts ??= new Set(this.libvirt.hostNames()));
+  }
+
+  /** Per zone, cleared whenever a cluster or pod is learnt: a large apply asks once per VM and volume. */
+  private readonly zoneIsKvm = new Map<string, boolean>();
+
+  private allKvm(): boolean {
+    let kvm = this.zoneIsKvm.get('\0every cluster');
+    if (kvm === undefined) {
+      kvm = this.clusters.size > 0 && [...this.clusters.values()].every((c) => c.hypervisor === 'KVM');
+      this.zoneIsKvm.set('\0every cluster', kvm);
+    }
+    return kvm;
+  }
+
   private kvmZone(zone: string | undefined): boolean {
     if (zone === undefined) return false;
-    const hypervisors = [...this.clusters.values()].filter((c) => c.pod !== undefined && this.pods.get(c.pod) === zone).map((c) => c.hypervisor);
-    return hypervisors.length > 0 && hypervisors.every((h) => h === 'KVM');
+    let kvm = this.zoneIsKvm.get(zone);
+    if (kvm === undefined) {
+      const hypervisors = [...this.clusters.values()].filter((c) => c.pod !== undefined && this.pods.get(c.pod) === zone).map((c) => c.hypervisor);
+      kvm = hypervisors.length > 0 && hypervisors.every((h) => h === 'KVM');
+      this.zoneIsKvm.set(zone, kvm);
+    }
+    return kvm;
   }
 
   private async readTopology(signal: AbortSignal): Promise<void> {
@@ -124,6 +153,7 @@ export class ProviderRouter implements Provider {
   }
 
   private learn(observed: readonly ObservedResource[]): void {
+    this.zoneIsKvm.clear();
     for (const o of observed) {
       if (!o.managed) continue;
       if (o.kind === 'Cluster') this.clusters.set(o.name, { hypervisor: str(o.spec.hypervisor), pod: str(o.spec.pod) });
@@ -132,6 +162,7 @@ export class ProviderRouter implements Provider {
   }
 
   private learnAction(a: Action): void {
+    if (a.kind === 'Cluster' || a.kind === 'Pod') this.zoneIsKvm.clear();
     if (a.kind === 'Cluster') this.clusters.set(a.name, { hypervisor: str(a.spec?.hypervisor), pod: str(a.spec?.pod) });
     else if (a.kind === 'Pod') this.pods.set(a.name, str(a.spec?.zone));
   }

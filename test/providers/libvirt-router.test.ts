@@ -120,12 +120,12 @@ describe('provider router', () => {
     expect(libvirtApplied.map((a) => a.name)).toEqual(['pf']);
   });
 
-  it('an action without spec or id goes where observe last saw its identity', async () => {
-    const { r, libvirtApplied, observeSpy } = router(topology, ['kh1']);
-    observeSpy.mockImplementation(async () => [{ kind: 'Volume', name: 'data', owner: 'account:a', externalId: 'v', managed: true, spec: {}, status: {} }]);
-    await r.observe({}, signal());
-    await r.apply(act('orphan', 'Volume', 'data', { owner: 'account:a' }), signal());
+  it('an action on an observed object goes where its id says, whatever its spec', async () => {
+    const { r, sim, libvirtApplied } = router(topology, ['kh1']);
+    await r.apply(act('orphan', 'Volume', 'data', { owner: 'account:a', externalId: 'libvirt:volume:kh1/p/v' }), signal());
+    await r.apply(act('update', 'VirtualMachine', 'v', { owner: 'account:a', externalId: 'sim-123', spec: { zone: 'zk' } }), signal());
     expect(libvirtApplied.map((a) => a.name)).toEqual(['data']);
+    expect(sim.applied.map((a) => a.name)).toEqual(['v']);
   });
 
   it('the catalog libvirt reads comes from the simulator', async () => {
