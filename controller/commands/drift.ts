@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { closeDesiredStateCaches, defaultStateDir, loadDesiredState } from '../../desired-state/load.js';
-import { createSimulatorProvider } from '../../providers/simulator/simulator-provider.js';
+import { createProvider } from '../../providers/provider-router.js';
 import type { Command } from '../cli/command.js';
 import { ExitCode } from '../cli/exit-codes.js';
 import { UsageError } from '../cli/parse-command-line.js';
@@ -48,7 +48,7 @@ Exit 0: no drift; 2: drift; 1: the revision is invalid.`,
         printInvalidRevision(load, 'drift', io);
         return ExitCode.invalid;
       }
-      const provider = createSimulatorProvider({ stateDir });
+      const provider = createProvider({ stateDir });
       const observed = await provider.observe({}, new AbortController().signal);
       const scan = scanDrift(indexWorlds(load.model, observed));
       const report: DriftReport = {

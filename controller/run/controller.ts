@@ -5,7 +5,7 @@ import { closeDesiredStateCaches, loadDesiredState } from '../../desired-state/l
 import type { Resource, ValidationIssue } from '../../desired-state/model.js';
 import { findGitDirs } from '../../desired-state/source/git-dirs.js';
 import type { Provider } from '../../providers/provider.js';
-import { createSimulatorProvider } from '../../providers/simulator/simulator-provider.js';
+import { createProvider } from '../../providers/provider-router.js';
 import { keyOf } from '../../reconcilers/identity.js';
 import type { PlanOptions } from '../../reconcilers/plan.js';
 import { plan as planAll } from '../../reconcilers/planner.js';
@@ -110,7 +110,7 @@ export class Controller implements ControllerView {
     this.journal = openJournal(stateDir);
     this.store = new DriftStore(stateDir);
     this.tracker = new DriftTracker(this.store, this.options.driftPolicies);
-    this.provider = this.options.provider ?? createSimulatorProvider({ stateDir });
+    this.provider = this.options.provider ?? createProvider({ stateDir });
     this.applied = this.journal.appliedRevision() ?? null;
     const interrupted = this.journal.interruptedRuns();
     if (interrupted.length > 0) logger.warn({ runs: interrupted.map((r) => r.runId) }, 'an earlier run was interrupted; the world is observed again and what it left undone is planned again');
