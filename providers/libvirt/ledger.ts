@@ -37,10 +37,25 @@ export class Ledger {
     this.file = path.join(stateDir, 'libvirt', 'ledger.json');
   }
 
+  /**
+   * The file as last read, with the stat it was read at. Routing asks the ledger for every VM of an
+   * apply (250,000 at CloudStack size): re-reading and parsing it each time cost 28 µs a call, about
+   * 7 s of CPU per large apply; a stat costs a tenth. Every write goes through a rename, so a change
+   * by any process shows as a new inode.
+   */
+  private cached?: { stamp: string; data: LedgerFile };
+
   private read(): LedgerFile {
+    const st = fs.statSync(this.file, { throwIfNoEntry: false });
+    if (!st) return { version: 1, entries: {} };
+    const stamp = `${st.ino}:${st.mtimeMs}:${st.size}`;
+    if (this.cached?.stamp === stamp) return this.cached.data;
     try {
       const parsed = JSON.parse(fs.readFileSync(this.file, 'utf8')) as LedgerFile;
-      if (parsed && parsed.version === 1 && parsed.entries) return parsed;
+      if (parsed && parsed.version === 1 && parsed.entries) {
+        this.cached = { stamp, data: parsed };
+        return parsed;
+      }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
@@ -48,6 +63,8 @@ export class Ledger {
   }
 
   private write(data: LedgerFile): void {
+    // put/remove changed `data`, possibly the cached object: read it afresh next time.
+    this.cached = undefined;
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(data));
