@@ -12,7 +12,7 @@ import type { SchemaRegistry } from './validate/schema-registry.js';
 /** Below this many files a worker's start-up (a schema compile each) costs more than it saves. */
 const MIN_FILES_FOR_WORKERS = 64;
 /** Files a worker holds at once, so that it never waits for its next message. */
-const WORKER_DEPTH = 2;
+const WORKER_DEPTH = 32;
 
 function workerCount(files: number): number {
   const configured = process.env.CAIRN_WORKERS;
