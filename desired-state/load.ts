@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { RepositoryError } from './errors/repository-error.js';
 import { findGitDirs } from './source/git-dirs.js';
 import { analyseFiles } from './analyse-pool.js';
 import { cairnVersion } from './cairn-version.js';
-import { cacheSalt, DesiredStateCache, type BlobEntry, type BlobMeta } from './cache/desired-state-cache.js';
+import { cacheSalt, DesiredStateCache, type BlobEntry, type BlobMeta, type GlobalsSnapshot } from './cache/desired-state-cache.js';
+import type { HostProfiles } from './validate/semantic/host-profiles.js';
 import { planIncremental, type IncrementalPlan } from './incremental-base.js';
 import { byPosition, locateIssues, type SitedIssue } from './locate-issues.js';
 import type { DesiredModel, LoadResult, Resource, ValidationIssue } from './model.js';
@@ -125,7 +127,7 @@ async function load(
   const metaOf = (f: SourceFile): BlobMeta => metas.get(f.path)!;
 
   const plan = cache ? await planIncremental(source, files, metaOf, cache) : undefined;
-  const checked = (plan && checkTenants(files, entryOf, metaOf, plan)) ?? checkAll(files, entryOf);
+  const checked = (plan && checkTenants(files, entryOf, metaOf, plan, cache!)) ?? checkAll(files, entryOf, metaOf, cache);
 
   // File-local errors: kept from the base for unchanged files, read from the analysis otherwise.
   const fileErrors: ValidationIssue[] = plan && checked.incremental ? plan.base.fileErrors.filter((e) => !plan.changed.has(e.file)) : [];
@@ -199,9 +201,17 @@ interface Checked {
 }
 
 /** The cross-document checks over every resource of the revision. */
-function checkAll(files: readonly SourceFile[], entryOf: (f: SourceFile) => BlobEntry | undefined): Checked {
+function checkAll(
+  files: readonly SourceFile[],
+  entryOf: (f: SourceFile) => BlobEntry | undefined,
+  metaOf: (f: SourceFile) => BlobMeta,
+  cache: DesiredStateCache | undefined,
+): Checked {
   const resources = toResources(files, entryOf);
-  return { incremental: false, rechecked: () => true, resources, ...runChecks(resources) };
+  const { index, ...run } = runChecks(resources);
+  // What the next commit's check of tenants will need of the global documents, if it changes none.
+  cache?.putGlobals(globalsKey(files, metaOf), globalsSnapshot(resources, index));
+  return { incremental: false, rechecked: () => true, resources, ...run };
 }
 
 /**
@@ -214,13 +224,24 @@ function checkTenants(
   entryOf: (f: SourceFile) => BlobEntry | undefined,
   metaOf: (f: SourceFile) => BlobMeta,
   plan: IncrementalPlan,
+  cache: DesiredStateCache,
 ): Checked | undefined {
   // Global resources are loaded to resolve references, but none changed (or this would be a full
-  // check), so their issues are the base's; only the affected tenants are re-checked.
-  const load = (scope: string) => scope === '' || plan.affected.has(scope);
+  // check), so their issues are the base's; only the affected tenants are re-checked. They come
+  // from the snapshot the last check of these global files left, else from their blobs.
   const recheck = (scope: string) => plan.affected.has(scope);
-  const resources = toResources(files.filter((f) => metaOf(f).scopes.some(load)), entryOf, load);
-  const run = runChecks(resources, recheck);
+  const key = globalsKey(files, metaOf);
+  const snapshot = cache.getGlobals(key);
+  let run: ReturnType<typeof runChecks>;
+  if (snapshot) {
+    const tenants = toResources(files.filter((f) => metaOf(f).scopes.some(recheck)), entryOf, recheck);
+    run = runChecks([...snapshot.resources, ...tenants], recheck, new Map(snapshot.profiles));
+  } else {
+    const load = (scope: string) => scope === '' || recheck(scope);
+    const resources = toResources(files.filter((f) => metaOf(f).scopes.some(load)), entryOf, load);
+    run = runChecks(resources, recheck);
+    cache.putGlobals(key, globalsSnapshot(resources, run.index));
+  }
   if (run.issues.some((i) => i.issue.rule.startsWith('ref.'))) return undefined;
   return {
     incremental: true,
@@ -230,13 +251,34 @@ function checkTenants(
   };
 }
 
-function runChecks(resources: Resource[], inFocus?: (scope: string) => boolean): Pick<Checked, 'issues' | 'claims'> {
-  const index = new ResourceIndex(resources, inFocus);
+/** Identifies the global documents of a revision: the paths and blob ids of the files holding them. */
+function globalsKey(files: readonly SourceFile[], metaOf: (f: SourceFile) => BlobMeta): string {
+  const h = createHash('sha1');
+  for (const f of files) if (metaOf(f).scopes.includes('')) h.update(f.path).update('\0').update(f.oid).update('\n');
+  return h.digest('hex');
+}
+
+function globalsSnapshot(resources: readonly Resource[], index: ResourceIndex): GlobalsSnapshot {
+  const globals: Resource[] = [];
+  for (const r of resources) {
+    // Global resources have no tenant: written without those keys, as msgpack would read an
+    // undefined back as null.
+    if (r.tenant === undefined && r.kind !== 'Host') globals.push({ kind: r.kind, name: r.name, source: r.source, doc: r.doc });
+  }
+  return { resources: globals, profiles: [...index.hostProfiles()] };
+}
+
+function runChecks(
+  resources: Resource[],
+  inFocus?: (scope: string) => boolean,
+  profiles?: HostProfiles,
+): Pick<Checked, 'issues' | 'claims'> & { index: ResourceIndex } {
+  const index = new ResourceIndex(resources, inFocus, profiles);
   const issues: Checked['issues'] = [];
   for (const check of semanticChecks) {
     for (const p of check(index)) issues.push({ scope: p.scope ?? ownerKey(p.resource), issue: sited(p) });
   }
-  return { issues, claims: index.claims };
+  return { issues, claims: index.claims, index };
 }
 
 function sited(p: PendingIssue): SitedIssue {

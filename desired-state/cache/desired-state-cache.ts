@@ -5,6 +5,8 @@ import { open, type Database, type RootDatabase } from 'lmdb';
 import type { ValidationIssue } from '../model.js';
 import type { FileIssue } from '../parse/issue.js';
 import type { Claim } from '../validate/semantic/context.js';
+import type { HostProfile } from '../validate/semantic/host-profiles.js';
+import type { Resource } from '../model.js';
 import type { DocRecord } from '../validate/validate-document.js';
 import { unpackBlob } from './blob-codec.js';
 
@@ -45,6 +47,17 @@ export interface RevisionEntry {
 }
 
 /**
+ * What a check of tenants needs of the global documents, for one set of global files: every global
+ * resource but the hosts, and the hosts' profiles per zone (all the capacity check reads of them).
+ * 25,000 hosts are most of a data center's global documents; a commit that changes tenants only
+ * then decodes none of them.
+ */
+export interface GlobalsSnapshot {
+  resources: Resource[];
+  profiles: [zone: string, profiles: HostProfile[]][];
+}
+
+/**
  * The parse-and-validate cache in the state directory (lmdb). Keys carry a digest of the schemas
  * and of this cache's format, so a schema change or an upgrade never serves stale verdicts.
  */
@@ -56,6 +69,7 @@ export class DesiredStateCache {
   private readonly trees: Database<[string, string][], string>;
   private readonly metas: Database<BlobMeta, string>;
   private readonly pointers: Database<string, string>;
+  private readonly globals: Database<GlobalsSnapshot, string>;
 
   constructor(stateDir: string, private readonly salt: string) {
     fs.mkdirSync(stateDir, { recursive: true });
@@ -69,6 +83,7 @@ export class DesiredStateCache {
     this.trees = this.root.openDB<[string, string][], string>({ name: 'trees' });
     this.metas = this.root.openDB<BlobMeta, string>({ name: 'blob-metas', ...structured });
     this.pointers = this.root.openDB<string, string>({ name: 'pointers' });
+    this.globals = this.root.openDB<GlobalsSnapshot, string>({ name: 'globals', ...structured });
   }
 
   getBlob(oid: string): BlobEntry | undefined {
@@ -84,6 +99,15 @@ export class DesiredStateCache {
 
   getBlobMeta(oid: string): BlobMeta | undefined {
     return this.metas.get(`${this.salt}:${oid}`);
+  }
+
+  /** `key`: a digest of the global files' paths and blob ids (see load.ts). */
+  getGlobals(key: string): GlobalsSnapshot | undefined {
+    return this.globals.get(`${this.salt}:${key}`);
+  }
+
+  putGlobals(key: string, snapshot: GlobalsSnapshot): void {
+    void this.globals.put(`${this.salt}:${key}`, snapshot);
   }
 
   /** The tree checked last, a base for the next incremental check when a revision's parent is unknown. */

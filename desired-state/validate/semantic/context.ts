@@ -3,6 +3,7 @@ import { ownerKey, type Kind, type Resource } from '../../model.js';
 export { ownerKey };
 import type { PathSegment } from '../../parse/locate.js';
 import type { DocIssue } from '../doc-issue.js';
+import { hostProfiles, type HostProfiles } from './host-profiles.js';
 
 /** A cross-document issue: it names the resource it is on; the loader turns that into file:line:col. */
 export interface PendingIssue extends DocIssue {
@@ -82,9 +83,14 @@ export class ResourceIndex {
    * checks skip the rest where that saves work. It is an optimisation only: the loader keeps the
    * issues of the scopes it re-checks and nothing else.
    */
+  /**
+   * `profiles`: the hosts' profiles when the hosts themselves are not among `resources` (an
+   * incremental check takes them from the revision it starts from; see host-profiles.ts).
+   */
   constructor(
     readonly resources: readonly Resource[],
     inFocus?: (scope: string) => boolean,
+    private profiles?: HostProfiles,
   ) {
     this.inFocus = inFocus ?? (() => true);
     this.everything = inFocus === undefined;
@@ -116,6 +122,12 @@ export class ResourceIndex {
     let names = byTenant.get(tenant);
     if (!names && create) byTenant.set(tenant, (names = new Map()));
     return names;
+  }
+
+  /** What each zone's hosts offer a VM, computed from the hosts once (or as given). */
+  hostProfiles(): HostProfiles {
+    this.profiles ??= hostProfiles(this);
+    return this.profiles;
   }
 
   claim(key: string, r: Resource, path: PathSegment[], rule: string, message: string): void {
