@@ -126,3 +126,11 @@ export async function worldObjects(dir: string): Promise<{ kind: string; name: s
   if (r.code !== 0) throw new Error(`cairn sim show failed: ${r.stderr}`);
   return (JSON.parse(r.stdout) as { objects: { kind: string; name: string; owner?: string; managed: boolean; status: Record<string, unknown> }[] }).objects;
 }
+
+/** A VM the example data center does not have, appended to tenants/acme/vms.yaml by tests. */
+export const WEB_3 = `---
+apiVersion: cairn.dev/v1
+kind: VirtualMachine
+metadata: { name: web-3, account: acme }
+spec: { zone: zone1, serviceOffering: small, template: debian-12, networks: [ { network: web-net } ], state: Running }
+`;

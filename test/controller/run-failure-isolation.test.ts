@@ -8,17 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { cairn, commitAll, editFile, history, removeTempDirs } from '../support/cli.js';
-import { converged, exampleRepo, resources, startController, status, stopAll, waitFor } from './controller-process.js';
+import { converged, exampleRepo, resources, startController, status, stopAll, waitFor, WEB_3 } from './controller-process.js';
 
 afterEach(stopAll);
 afterAll(removeTempDirs);
-
-const WEB_3 = `---
-apiVersion: cairn.dev/v1
-kind: VirtualMachine
-metadata: { name: web-3, account: acme }
-spec: { zone: zone1, serviceOffering: small, template: debian-12, networks: [ { network: web-net } ], state: Running }
-`;
 
 describe('cairn run: failure isolation', () => {
   it('applies the rest of a commit around a VM that cannot be placed, and retries it until it can', async () => {

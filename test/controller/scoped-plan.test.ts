@@ -8,16 +8,9 @@ import { planKeys } from '../../controller/run/scoped-plan.js';
 import { loadDesiredState } from '../../desired-state/load.js';
 import { createSimulatorProvider } from '../../providers/simulator/simulator-provider.js';
 import { cairn, commitAll, editFile, removeTempDirs } from '../support/cli.js';
-import { exampleRepo } from './controller-process.js';
+import { exampleRepo, WEB_3 } from './controller-process.js';
 
 afterAll(removeTempDirs);
-
-const WEB_3 = `---
-apiVersion: cairn.dev/v1
-kind: VirtualMachine
-metadata: { name: web-3, account: acme }
-spec: { zone: zone1, serviceOffering: small, template: debian-12, networks: [ { network: web-net } ], state: Running }
-`;
 
 describe('planKeys', () => {
   it('plans a power change over the tenant and the catalog, a new VM with every host and VM, a global key over everything', async () => {

@@ -5,34 +5,23 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixedCatalog } from '../../providers/libvirt/catalog.js';
 import { LibvirtProvider } from '../../providers/libvirt/libvirt-provider.js';
-import { startPrivateLibvirtd, type PrivateLibvirtd } from '../support/libvirt/private-libvirtd.js';
-import { ACME, action, newFixture, observe, run, seed, vmSpec, type Fixture } from '../support/libvirt/provider-fixture.js';
+import { ACME, action, observe, run, seed, vmSpec, useLibvirtSuite } from '../support/libvirt/provider-fixture.js';
 
-let daemon: PrivateLibvirtd;
-let fixture: Fixture;
-
-beforeAll(async () => {
-  daemon = await startPrivateLibvirtd();
-  fixture = newFixture();
-}, 600_000);
-afterAll(async () => {
-  await daemon?.stop();
-  if (fixture) fs.rmSync(fixture.dir, { recursive: true, force: true });
-}, 120_000);
+const suite = useLibvirtSuite();
 
 const catalog = fixedCatalog([
   { kind: 'ServiceOffering', name: 'tiny', spec: { cpuCores: 1, memoryMiB: 64 } },
   { kind: 'Zone', name: 'z1', spec: { publicIpRanges: [{ startIp: '192.168.2.2', endIp: '192.168.2.3', netmask: '255.255.255.0', gateway: '192.168.2.1' }] } },
 ]);
-const nft = (...args: string[]) => daemon.inNetns(['nft', ...args]);
+const nft = (...args: string[]) => suite.daemon.inNetns(['nft', ...args]);
 
 describe('nftables rules of the libvirt provider', () => {
   it('public IPs, firewall rules and port forwards land in cairn\'s table and are observed back', async () => {
-    const p = new LibvirtProvider({ stateDir: fs.mkdtempSync(`${fixture.dir}/state-`), catalog, shutdownTimeoutMs: 0, nftCommand: () => ['ip', 'netns', 'exec', daemon.netns, 'nft'] });
-    await seed(p, daemon, fixture);
+    const p = new LibvirtProvider({ stateDir: fs.mkdtempSync(`${suite.fixture.dir}/state-`), catalog, shutdownTimeoutMs: 0, nftCommand: () => ['ip', 'netns', 'exec', suite.daemon.netns, 'nft'] });
+    await seed(p, suite.daemon, suite.fixture);
     await run(p, action('create', 'VirtualMachine', 'web-1', ACME, { spec: vmSpec({ networks: [{ network: 'net1', ip: '10.0.0.10' }] }), placement: { host: 'h1', storage: 'ps1' } }));
 
     const ip = await run(p, action('create', 'PublicIp', 'web-ip', ACME, { spec: { zone: 'z1', network: 'net1', address: 'auto' } }));
@@ -71,7 +60,7 @@ describe('nftables rules of the libvirt provider', () => {
     await run(p, action('create', 'EgressRule', 'web-out', ACME, { spec: { network: 'net1', protocol: 'tcp', ports: '443', cidrs: ['0.0.0.0/0'] } }));
     const nat = nft('list', 'chain', 'ip', 'cairn', 'port_forwards').stdout;
     expect(nat).toMatch(/tcp dport 80 dnat ip to numgen inc mod 2 map \{ 0 : 10\.0\.0\.10 \. 8080, 1 : 10\.0\.0\.11 \. 8080 \}/);
-    const bridge = /<bridge name='(cbr[0-9a-f]+)'/.exec(daemon.virsh(['net-dumpxml', 'cairn-net.acme.net1']))![1]!;
+    const bridge = /<bridge name='(cbr[0-9a-f]+)'/.exec(suite.daemon.virsh(['net-dumpxml', 'cairn-net.acme.net1']))![1]!;
     const egress = nft('list', 'chain', 'ip', 'cairn', 'egress').stdout;
     expect(egress).toContain(`iifname "${bridge}" ip daddr 0.0.0.0/0 tcp dport 443 accept comment "cairn EgressRule account:acme/web-out"`);
     expect(egress).toContain(`iifname "${bridge}" drop`);
@@ -84,16 +73,16 @@ describe('nftables rules of the libvirt provider', () => {
     expect(empty).not.toMatch(/comment "cairn (FirewallRule|PortForward|LoadBalancer|EgressRule)/);
     expect(empty).not.toContain('192.168.2.2');
     expect(await observe(p, ['PublicIp', 'FirewallRule', 'PortForward', 'LoadBalancer', 'EgressRule'])).toEqual([]);
-    daemon.wipe();
+    suite.daemon.wipe();
   });
 
   it('a rule on a public IP that does not exist is a ConflictError; the last public address taken is a PermanentError', async () => {
-    const p = new LibvirtProvider({ stateDir: fs.mkdtempSync(`${fixture.dir}/state-`), catalog, shutdownTimeoutMs: 0, nftCommand: () => ['ip', 'netns', 'exec', daemon.netns, 'nft'] });
-    await seed(p, daemon, fixture);
+    const p = new LibvirtProvider({ stateDir: fs.mkdtempSync(`${suite.fixture.dir}/state-`), catalog, shutdownTimeoutMs: 0, nftCommand: () => ['ip', 'netns', 'exec', suite.daemon.netns, 'nft'] });
+    await seed(p, suite.daemon, suite.fixture);
     await expect(run(p, action('create', 'FirewallRule', 'r', ACME, { spec: { publicIp: 'nope', protocol: 'tcp', ports: '80', cidrs: ['0.0.0.0/0'] } }))).rejects.toThrow(/public IP nope is not in the world/);
     await run(p, action('create', 'PublicIp', 'a', ACME, { spec: { zone: 'z1', address: 'auto' } }));
     await run(p, action('create', 'PublicIp', 'b', ACME, { spec: { zone: 'z1', address: 'auto' } }));
     await expect(run(p, action('create', 'PublicIp', 'c', ACME, { spec: { zone: 'z1', address: 'auto' } }))).rejects.toThrow(/no free public address/);
-    daemon.wipe();
+    suite.daemon.wipe();
   });
 });

@@ -2,32 +2,18 @@
  * The provider contract suite (test/providers/contract.ts, unchanged) against the libvirt provider
  * on a private libvirtd: real domains, pools, volumes and networks.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
-import { startPrivateLibvirtd, type PrivateLibvirtd } from '../support/libvirt/private-libvirtd.js';
 import { FaultInjectingProvider } from '../support/libvirt/fault-injecting-provider.js';
 import { providerContract } from './contract.js';
-import { ACME, action, newFixture, newProvider, seed, vmSpec, type Fixture } from '../support/libvirt/provider-fixture.js';
+import { ACME, action, newProvider, seed, vmSpec, useLibvirtSuite } from '../support/libvirt/provider-fixture.js';
 import type { LibvirtProvider } from '../../providers/libvirt/libvirt-provider.js';
 
-let daemon: PrivateLibvirtd;
-let fixture: Fixture;
-
-beforeAll(async () => {
-  daemon = await startPrivateLibvirtd();
-  fixture = newFixture();
-}, 600_000);
-
-afterAll(async () => {
-  await daemon?.stop();
-  if (fixture) fs.rmSync(fixture.dir, { recursive: true, force: true });
-}, 120_000);
+const suite = useLibvirtSuite();
 
 type Faulty = FaultInjectingProvider<LibvirtProvider>;
 
-providerContract('libvirt', () => new FaultInjectingProvider(newProvider(fixture)), {
-  prepare: (p) => seed((p as Faulty).inner, daemon, fixture),
+providerContract('libvirt', () => new FaultInjectingProvider(newProvider(suite.fixture)), {
+  prepare: (p) => seed((p as Faulty).inner, suite.daemon, suite.fixture),
   subjects: [
     { kind: 'Volume', name: 'vol-contract', owner: ACME, spec: { zone: 'z1', sizeGiB: 1 }, updatedSpec: { zone: 'z1', sizeGiB: 2 } },
     {
@@ -41,20 +27,20 @@ providerContract('libvirt', () => new FaultInjectingProvider(newProvider(fixture
       kind: 'Template',
       name: 'tpl-contract',
       get spec() {
-        return { url: fixture.template.url, checksum: fixture.template.checksum, format: 'QCOW2', hypervisor: 'KVM' };
+        return { url: suite.fixture.template.url, checksum: suite.fixture.template.checksum, format: 'QCOW2', hypervisor: 'KVM' };
       },
       get updatedSpec() {
-        return { url: fixture.template.url, checksum: fixture.template.checksum, format: 'QCOW2', hypervisor: 'KVM', osType: 'none' };
+        return { url: suite.fixture.template.url, checksum: suite.fixture.template.checksum, format: 'QCOW2', hypervisor: 'KVM', osType: 'none' };
       },
     },
     {
       kind: 'PrimaryStorage',
       name: 'ps-contract',
       get spec() {
-        return { scope: 'Cluster', cluster: 'c1', url: `dir://${path.join(fixture.dir, 'ps-contract')}` };
+        return { scope: 'Cluster', cluster: 'c1', url: `dir://${path.join(suite.fixture.dir, 'ps-contract')}` };
       },
       get updatedSpec() {
-        return { scope: 'Cluster', cluster: 'c1', url: `dir://${path.join(fixture.dir, 'ps-contract')}`, tags: ['ssd'] };
+        return { scope: 'Cluster', cluster: 'c1', url: `dir://${path.join(suite.fixture.dir, 'ps-contract')}`, tags: ['ssd'] };
       },
     },
     {
@@ -73,12 +59,12 @@ providerContract('libvirt', () => new FaultInjectingProvider(newProvider(fixture
     return [
       action('create', 'VirtualMachine', 'vm-no-offering', ACME, { spec: vmSpec({ serviceOffering: 'huge' }), placement: { host: 'h1' } }),
       action('create', 'VirtualMachine', 'vm-nowhere', ACME, { spec: vmSpec(), placement: { host: 'no-such-host' } }),
-      action('create', 'Template', 'tpl-bad-sum', undefined, { spec: { url: fixture.template.url, checksum: `sha256:${'0'.repeat(64)}`, format: 'QCOW2', hypervisor: 'KVM' } }),
+      action('create', 'Template', 'tpl-bad-sum', undefined, { spec: { url: suite.fixture.template.url, checksum: `sha256:${'0'.repeat(64)}`, format: 'QCOW2', hypervisor: 'KVM' } }),
       action('create', 'PrimaryStorage', 'ps-nfs', undefined, { spec: { scope: 'Cluster', cluster: 'c1', url: 'nfs://10.0.0.1/export' } }),
       action('start', 'Network', 'net1', ACME),
       action('create', 'Snapshot', 'snap', ACME, { spec: {} }),
       action('create', 'VirtualMachine', 'vm-two-groups', ACME, { spec: vmSpec({ securityGroups: ['a', 'b'] }), placement: { host: 'h1', storage: 'ps1' } }),
     ];
   },
-  dispose: async () => daemon.wipe(),
+  dispose: async () => suite.daemon.wipe(),
 });

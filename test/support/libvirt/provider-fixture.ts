@@ -10,7 +10,8 @@ import { fixedCatalog } from '../../../providers/libvirt/catalog.js';
 import { LibvirtProvider } from '../../../providers/libvirt/libvirt-provider.js';
 import type { Provider } from '../../../providers/provider.js';
 import type { Action, ActionOp, ActionResult } from '../../../reconcilers/action.js';
-import type { PrivateLibvirtd } from './private-libvirtd.js';
+import { afterAll, beforeAll } from 'vitest';
+import { startPrivateLibvirtd, type PrivateLibvirtd } from './private-libvirtd.js';
 import { makeTinyTemplate, type TinyTemplate } from './tiny-template.js';
 
 export const ACME = 'account:acme';
@@ -55,4 +56,27 @@ export async function seed(p: Provider, d: PrivateLibvirtd, f: Fixture): Promise
   await run(p, action('create', 'PrimaryStorage', 'ps1', undefined, { spec: { scope: 'Cluster', cluster: 'c1', url: `dir://${poolDir}` } }));
   await run(p, action('create', 'Template', 't1', undefined, { spec: { url: f.template.url, checksum: f.template.checksum, format: 'QCOW2', hypervisor: 'KVM' } }));
   await run(p, action('create', 'Network', 'net1', ACME, { spec: { zone: 'z1', type: 'Isolated', cidr: '10.0.0.0/24', gateway: '10.0.0.1' } }));
+}
+
+/** A test file's private libvirtd and fixture folder, filled in by beforeAll. */
+export interface LibvirtSuite {
+  daemon: PrivateLibvirtd;
+  fixture: Fixture;
+}
+
+/**
+ * Starts a private libvirtd and a fixture folder for the calling test file (beforeAll) and stops
+ * and removes them afterwards (afterAll), also when a test failed.
+ */
+export function useLibvirtSuite(): LibvirtSuite {
+  const suite = {} as LibvirtSuite;
+  beforeAll(async () => {
+    suite.daemon = await startPrivateLibvirtd();
+    suite.fixture = newFixture();
+  }, 600_000);
+  afterAll(async () => {
+    await suite.daemon?.stop();
+    if (suite.fixture) fs.rmSync(suite.fixture.dir, { recursive: true, force: true });
+  }, 120_000);
+  return suite;
 }
