@@ -110,9 +110,10 @@ describe('open: each fails until its bug is fixed', () => {
     await expectOneApplyConverges(run, [network('web-net', 1), vm('a', [nic('web-net')]), vm('b', [nic('web-net', '10.1.1.30')])]);
   });
 
-  it.fails('KNOWN BUG: a volume going from sizeGiB 80 to a 50 GiB disk offering is replaced, not updated (today: update, refused as a shrink)', async () => {
-    // reconcilers/kinds/volume.ts: the shrink rule looks at sizeGiB only; with sizeGiB left out
-    // (offering-sized) the size the offering implies is never compared with the world's 80 GiB.
+  it('a volume going from sizeGiB 80 to a 50 GiB disk offering is replaced, not updated', async () => {
+    // Was a bug: the shrink rule looked at sizeGiB only; with sizeGiB left out (offering-sized) the
+    // size the offering implies was never compared with the world's 80 GiB. Fixed by the volume
+    // reconciler's refine step (reconcilers/kinds/volume.ts).
     const run = await worldOf([volume('v', { sizeGiB: 80 })]);
     await expectOneApplyConverges(run, [volume('v', { diskOffering: 'data-50' })]);
   });
