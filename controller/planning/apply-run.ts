@@ -61,6 +61,15 @@ export async function runApply(plan: Plan, observed: readonly ObservedResource[]
     ...opts.execute,
   };
   const report = await executePlan(plan.actions, provider, execute);
+  const ok = await endApplyRun(journal, runId, plan.revision, report, opts.recordApplied !== false);
+  return { runId, report, ok };
+}
+
+/**
+ * Closes a journaled run with its counts and, when everything succeeded (and `recordApplied`), records
+ * the revision as applied. True when everything succeeded. The apply benchmark times this step apart.
+ */
+export async function endApplyRun(journal: Journal, runId: string, revision: Plan['revision'], report: ExecutionReport, recordApplied = true): Promise<boolean> {
   const ok = report.failed.length === 0 && report.skipped.length === 0 && report.notStarted.length === 0;
   await journal.endRun(runId, {
     succeeded: report.succeeded.length,
@@ -70,8 +79,8 @@ export async function runApply(plan: Plan, observed: readonly ObservedResource[]
     cancelled: report.cancelled,
     durationMs: report.durationMs,
   });
-  if (ok && opts.recordApplied !== false) await journal.setAppliedRevision(plan.revision);
-  return { runId, report, ok };
+  if (ok && recordApplied) await journal.setAppliedRevision(revision);
+  return ok;
 }
 
 /** Host of each observed VM: the per-host limit for actions on VMs that already exist. */

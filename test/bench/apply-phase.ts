@@ -27,7 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { pathToFileURL } from 'node:url';
-import { observedHosts } from '../../controller/planning/apply-run.js';
+import { endApplyRun, observedHosts } from '../../controller/planning/apply-run.js';
 import { executePlan } from '../../controller/executor/execute-plan.js';
 import { makePlan, observeAndPlan } from '../../controller/planning/make-plan.js';
 import { verifyConverged } from '../../controller/planning/verify-converged.js';
@@ -348,16 +348,7 @@ export async function applyPhase(args: PhaseArgs): Promise<ApplyPhaseOutput> {
   progress?.stop();
 
   const te = performance.now();
-  const ok = report.failed.length === 0 && report.skipped.length === 0 && report.notStarted.length === 0;
-  await journal.endRun(runId, {
-    succeeded: report.succeeded.length,
-    failed: report.failed.length,
-    skipped: report.skipped.length,
-    notStarted: report.notStarted.length,
-    cancelled: report.cancelled,
-    durationMs: report.durationMs,
-  });
-  if (ok) await journal.setAppliedRevision(plan.revision);
+  const ok = await endApplyRun(journal, runId, plan.revision, report);
   const tEnd = performance.now();
   journalRunMs += tEnd - te;
   // As `cairn apply` does after a run where everything succeeded: observe and plan again (and so

@@ -17,7 +17,6 @@
  *   npm run bench -- apply [--scale 1] [--latency-scale 0.004] [--latency 20] [--concurrency 16]
  *                          [--durability commit|flush|process] [--sweep ...] [--reuse] [--keep]
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +30,7 @@ import {
   type DatacenterParams,
   type GitImpl,
 } from './generate-datacenter.js';
+import { generatedRepoKey, type GeneratedRepoMeta } from './generated-repo-key.js';
 import { runPhaseProcess } from './phase-process.js';
 import { DEFAULT_JOURNAL_DURABILITY } from '../../controller/state/journal.js';
 import {
@@ -74,7 +74,6 @@ export const usage = `npm run bench -- apply [options]
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
 const PHASE_SCRIPT = path.join(HERE, 'apply-phase.ts');
-const GENERATOR = path.join(HERE, 'generate-datacenter.ts');
 
 /** What the issue asks of cairn. */
 export const TARGETS = Object.freeze({ actionsPerSecond: 5000, noopPlanVsWarmValidate: 2, makespanVsIdeal: 1.1 });
@@ -226,29 +225,11 @@ function runPhase<T extends PhaseOutput>(phase: T['phase'], args: PhaseArgs, opt
   return runPhaseProcess<T>(nodeArgs, ROOT, label);
 }
 
-interface RepoMeta {
-  commit: string;
-  git: GitImpl;
-  bytes: number;
-  files: number;
-  documents: number;
-  generateMs: number;
-  params: DatacenterParams;
-}
-
 interface PreparedRepo {
   repo: string;
-  meta: RepoMeta;
+  meta: GeneratedRepoMeta;
   generated: boolean;
   temp: string | null;
-}
-
-function generatorFingerprint(): string {
-  return createHash('sha1').update(fs.readFileSync(GENERATOR)).digest('hex').slice(0, 10);
-}
-
-function cacheKey(p: DatacenterParams): string {
-  return `z${p.zones}-p${p.podsPerZone}-c${p.clustersPerPod}-h${p.hostsPerCluster}-a${p.accounts}-n${p.networksPerAccount}-v${p.vmsPerNetwork}-g${generatorFingerprint()}`;
 }
 
 const sameParams = (a: DatacenterParams, b: DatacenterParams): boolean => PARAM_KEYS.every((k) => a[k] === b[k]);
@@ -260,16 +241,16 @@ const sameParams = (a: DatacenterParams, b: DatacenterParams): boolean => PARAM_
 async function prepareRepo(p: DatacenterParams, opts: Options): Promise<PreparedRepo> {
   const expected = expectedCounts(p);
   log(`data center ${JSON.stringify(p)}: ${expected.documents} documents in ${expected.files} files`);
-  const gen = async (repo: string): Promise<RepoMeta> => {
+  const gen = async (repo: string): Promise<GeneratedRepoMeta> => {
     const r = await generateDatacenter(repo, p, { git: opts.git, log });
     return { commit: r.commit, git: r.git, bytes: r.bytes, files: r.files, documents: r.documents, generateMs: r.ms, params: p };
   };
   if (opts.reuse) {
-    const base = path.join(CACHE_BASE, cacheKey(p));
+    const base = path.join(CACHE_BASE, generatedRepoKey(p));
     const repo = path.join(base, 'repo');
     const metaFile = path.join(base, 'meta.json');
     if (fs.existsSync(metaFile) && fs.existsSync(path.join(repo, '.git'))) {
-      const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as RepoMeta;
+      const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as GeneratedRepoMeta;
       log(`reuse: ${repo} at ${meta.commit.slice(0, 12)} (${meta.documents} documents, ${(meta.bytes / 1048576).toFixed(1)} MiB)`);
       return { repo, meta, generated: false, temp: null };
     }
@@ -524,7 +505,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
         makespanVsLayerIdeal: latency ? latency.layerRatio : null,
       },
       problems,
-      generateMs: Object.fromEntries(repos.filter((r) => r.generated).map((r) => [cacheKey(r.meta.params), Math.round(r.meta.generateMs)])),
+      generateMs: Object.fromEntries(repos.filter((r) => r.generated).map((r) => [generatedRepoKey(r.meta.params), Math.round(r.meta.generateMs)])),
     };
   } finally {
     if (opts.keep) log(`kept repositories ${repos.map((r) => r.repo).join(', ')} and state dirs ${stateDirs.join(', ')}`);

@@ -7,7 +7,6 @@
  *   npm run bench -- load [--scale 0.01] [--reuse] [--with-yaml-pkg] [--git cli|isomorphic]
  *                         [--heap MiB] [--keep] [--zones N --podsPerZone N ... --vmsPerNetwork N]
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +26,7 @@ import {
   type DatacenterParams,
   type GitImpl,
 } from './generate-datacenter.js';
+import { generatedRepoKey, type GeneratedRepoMeta } from './generated-repo-key.js';
 import { runPhaseProcess } from './phase-process.js';
 import type { PhaseOutput } from './load-phase.js';
 
@@ -47,7 +47,6 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
 const PHASE_SCRIPT = path.join(HERE, 'load-phase.ts');
 const LOADER = path.join(ROOT, 'desired-state', 'load.ts');
-const GENERATOR = path.join(HERE, 'generate-datacenter.ts');
 
 interface Options {
   params: DatacenterParams;
@@ -116,33 +115,15 @@ function runPhase(args: string[], heapMiB: number | undefined): Promise<PhaseOut
   return runPhaseProcess<PhaseOutput>(nodeArgs, ROOT, args[0]!);
 }
 
-interface RepoMeta {
-  commit: string;
-  git: GitImpl;
-  bytes: number;
-  files: number;
-  documents: number;
-  generateMs: number;
-  params: DatacenterParams;
-}
-
-function generatorFingerprint(): string {
-  return createHash('sha1').update(fs.readFileSync(GENERATOR)).digest('hex').slice(0, 10);
-}
-
-function cacheKey(p: DatacenterParams): string {
-  return `z${p.zones}-p${p.podsPerZone}-c${p.clustersPerPod}-h${p.hostsPerCluster}-a${p.accounts}-n${p.networksPerAccount}-v${p.vmsPerNetwork}-g${generatorFingerprint()}`;
-}
-
 /** A repository holding the generated data center at its single generated commit. */
-async function prepareRepo(opts: Options): Promise<{ repo: string; meta: RepoMeta; generated: boolean; temp: string | null }> {
+async function prepareRepo(opts: Options): Promise<{ repo: string; meta: GeneratedRepoMeta; generated: boolean; temp: string | null }> {
   const p = opts.params;
   if (opts.reuse) {
-    const base = path.join(os.tmpdir(), 'cairn-bench-load', cacheKey(p));
+    const base = path.join(os.tmpdir(), 'cairn-bench-load', generatedRepoKey(p));
     const repo = path.join(base, 'repo');
     const metaFile = path.join(base, 'meta.json');
     if (fs.existsSync(metaFile) && fs.existsSync(path.join(repo, '.git'))) {
-      const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as RepoMeta;
+      const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as GeneratedRepoMeta;
       // An earlier run committed its one-file change on top: go back to the generated commit.
       if ((await headCommit(repo, meta.git)) !== meta.commit) {
         const target = changeTargetPath(p);
@@ -154,14 +135,14 @@ async function prepareRepo(opts: Options): Promise<{ repo: string; meta: RepoMet
     }
     fs.rmSync(base, { recursive: true, force: true });
     const r = await generateDatacenter(repo, p, { git: opts.git, log });
-    const meta: RepoMeta = { commit: r.commit, git: r.git, bytes: r.bytes, files: r.files, documents: r.documents, generateMs: r.ms, params: p };
+    const meta: GeneratedRepoMeta = { commit: r.commit, git: r.git, bytes: r.bytes, files: r.files, documents: r.documents, generateMs: r.ms, params: p };
     fs.writeFileSync(metaFile, JSON.stringify(meta, null, 2));
     return { repo, meta, generated: true, temp: null };
   }
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-load-'));
   const repo = path.join(temp, 'repo');
   const r = await generateDatacenter(repo, p, { git: opts.git, log });
-  const meta: RepoMeta = { commit: r.commit, git: r.git, bytes: r.bytes, files: r.files, documents: r.documents, generateMs: r.ms, params: p };
+  const meta: GeneratedRepoMeta = { commit: r.commit, git: r.git, bytes: r.bytes, files: r.files, documents: r.documents, generateMs: r.ms, params: p };
   return { repo, meta, generated: true, temp };
 }
 
